@@ -1,0 +1,62 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "AsyncKafka",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "AsyncKafka", targets: ["AsyncKafka"]),
+        .library(name: "AsyncKafkaTesting", targets: ["AsyncKafkaTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
+    ],
+    targets: [
+        // librdkafka from the system, found through pkg-config.
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"]), .brew(["librdkafka"])]
+        ),
+        // A few C helpers where librdkafka's API does not import well into Swift.
+        .target(name: "CAsyncKafkaShim", dependencies: ["CRdKafka"]),
+        .target(
+            name: "AsyncKafka",
+            dependencies: [
+                "CRdKafka",
+                "CAsyncKafkaShim",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "AsyncKafkaTesting",
+            dependencies: ["AsyncKafka", "CRdKafka"]
+        ),
+        .executableTarget(
+            name: "ProducerExample",
+            dependencies: ["AsyncKafka", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/Producer"
+        ),
+        .executableTarget(
+            name: "ConsumerExample",
+            dependencies: ["AsyncKafka", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/Consumer"
+        ),
+        .executableTarget(
+            name: "Demo",
+            dependencies: [
+                "AsyncKafka",
+                "AsyncKafkaTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/Demo"
+        ),
+        .testTarget(
+            name: "AsyncKafkaTests",
+            dependencies: ["AsyncKafka", "AsyncKafkaTesting", "CRdKafka"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

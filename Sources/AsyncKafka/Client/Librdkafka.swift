@@ -1,0 +1,27 @@
+import CRdKafka
+
+/// Facts about the librdkafka that AsyncKafka is running on.
+public enum Librdkafka {
+    /// The oldest librdkafka this version of AsyncKafka supports (2.0.0).
+    public static let minimumVersion: Int32 = 0x0200_00FF
+
+    /// The running librdkafka's version, as librdkafka encodes it (`0xMMmmrrxx`).
+    public static var version: Int32 {
+        rd_kafka_version()
+    }
+
+    /// The running librdkafka's version as text, such as `"2.0.2"`.
+    public static var versionString: String {
+        String(cString: rd_kafka_version_str())
+    }
+
+    /// Throws ``KafkaError/Code/unsupportedLibraryVersion`` when the running librdkafka is too old.
+    static func checkVersion() throws(KafkaError) {
+        guard Self.version >= Self.minimumVersion else {
+            throw KafkaError(
+                code: .unsupportedLibraryVersion,
+                message: "librdkafka \(Self.versionString) is older than the 2.0.0 that AsyncKafka needs"
+            )
+        }
+    }
+}

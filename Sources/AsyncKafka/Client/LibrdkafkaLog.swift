@@ -1,0 +1,45 @@
+import CRdKafka
+import Logging
+
+/// Bridges librdkafka's log lines (syslog levels) into swift-log.
+enum LibrdkafkaLog {
+    /// The swift-log level for a syslog level as librdkafka reports it (0 = emergency … 7 = debug).
+    static func level(forSyslogLevel level: Int32) -> Logger.Level {
+        switch level {
+        case ...2: .critical
+        case 3: .error
+        case 4: .warning
+        case 5: .notice
+        case 6: .info
+        default: .debug
+        }
+    }
+
+    /// Logs one librdkafka line.
+    static func forward(
+        level: Int32,
+        facility: UnsafePointer<CChar>?,
+        message: UnsafePointer<CChar>?,
+        client rk: OpaquePointer?,
+        to logger: Logger
+    ) {
+        let swiftLevel = Self.level(forSyslogLevel: level)
+        guard logger.logLevel <= swiftLevel else { return }
+        var metadata: Logger.Metadata = [:]
+        if let facility { metadata["kafka.facility"] = "\(String(cString: facility))" }
+        if let rk { metadata["kafka.client"] = "\(String(cString: rd_kafka_name(rk)))" }
+        logger.log(level: swiftLevel, "\(message.map { String(cString: $0) } ?? "")", metadata: metadata)
+    }
+
+    /// The librdkafka `log_level` that lets through exactly what `logger` would keep.
+    static func syslogLevel(for logger: Logger) -> String {
+        switch logger.logLevel {
+        case .trace, .debug: "7"
+        case .info: "6"
+        case .notice: "5"
+        case .warning: "4"
+        case .error: "3"
+        case .critical: "2"
+        }
+    }
+}

@@ -1,0 +1,103 @@
+/// The configuration of a ``KafkaConsumer``.
+///
+/// ```swift
+/// var config = KafkaConsumerConfiguration(
+///     bootstrapServers: "localhost:29092",
+///     groupID: "myGroup",
+///     autoOffsetReset: .earliest
+/// )
+/// config.properties["fetch.wait.max.ms"] = "10"   // any librdkafka property
+/// ```
+public struct KafkaConsumerConfiguration: KafkaClientConfiguration {
+    public var properties: [String: String]
+
+    /// How many messages the consumer hands from librdkafka to the message stream at once (at most).
+    ///
+    /// Larger batches cost fewer hand-offs; the default, 1,024, already makes
+    /// the hand-off negligible.
+    public var batchSize: Int = 1024
+
+    /// How many batches may wait in the message stream before the consumer
+    /// stops taking messages from librdkafka (back-pressure).
+    ///
+    /// Together with ``batchSize`` this bounds what the stream buffers:
+    /// at most `batchSize × maxBufferedBatches` messages (8,192 by default),
+    /// on top of librdkafka's own prefetch queue (`queued.max.messages.kbytes`).
+    public var maxBufferedBatches: Int = 8
+
+    /// Creates a configuration.
+    ///
+    /// - Parameters:
+    ///   - bootstrapServers: Comma-separated `host:port` list of initial brokers.
+    ///   - groupID: The consumer group to join; required for ``KafkaConsumer/subscribe(to:)``.
+    ///   - autoOffsetReset: Where to start when the group has no committed offset.
+    ///   - properties: Further librdkafka properties; they win over the arguments above.
+    public init(
+        bootstrapServers: String,
+        groupID: String? = nil,
+        autoOffsetReset: AutoOffsetReset = .latest,
+        properties: [String: String] = [:]
+    ) {
+        var base: [String: String] = ["bootstrap.servers": bootstrapServers]
+        base["group.id"] = groupID
+        base["auto.offset.reset"] = autoOffsetReset.rawValue
+        self.properties = base.merging(properties) { _, explicit in explicit }
+    }
+
+    /// The consumer group (`group.id`).
+    public var groupID: String? {
+        get { self.properties["group.id"] }
+        set { self.properties["group.id"] = newValue }
+    }
+
+    /// Where to start reading when there is no committed offset, or it is out of range (`auto.offset.reset`).
+    public var autoOffsetReset: AutoOffsetReset {
+        get { self.properties["auto.offset.reset"].flatMap(AutoOffsetReset.init(rawValue:)) ?? .latest }
+        set { self.properties["auto.offset.reset"] = newValue.rawValue }
+    }
+
+    /// Whether stored offsets are committed periodically and on close (`enable.auto.commit`, default `true`).
+    public var enableAutoCommit: Bool {
+        get { self.flag("enable.auto.commit") ?? true }
+        set { self.properties["enable.auto.commit"] = String(newValue) }
+    }
+
+    /// How often stored offsets are committed when ``enableAutoCommit`` is on (`auto.commit.interval.ms`).
+    public var autoCommitInterval: Duration? {
+        get { self.milliseconds("auto.commit.interval.ms") }
+        set { self.setMilliseconds("auto.commit.interval.ms", newValue) }
+    }
+
+    /// Whether the message stream stores each message's offset once the loop has
+    /// moved past it (`enable.auto.offset.store`, default `true`).
+    ///
+    /// AsyncKafka stores offsets itself, when your loop has received a message,
+    /// not when librdkafka hands it to the stream's buffer; so messages still
+    /// waiting in the buffer when the consumer closes are not committed.
+    public var enableAutoOffsetStore: Bool {
+        get { self.flag("enable.auto.offset.store") ?? true }
+        set { self.properties["enable.auto.offset.store"] = String(newValue) }
+    }
+
+    /// The group session timeout (`session.timeout.ms`).
+    public var sessionTimeout: Duration? {
+        get { self.milliseconds("session.timeout.ms") }
+        set { self.setMilliseconds("session.timeout.ms", newValue) }
+    }
+
+    /// How long the broker may hold a fetch request that has no data yet (`fetch.wait.max.ms`, default 500 ms).
+    public var fetchWaitMax: Duration? {
+        get { self.milliseconds("fetch.wait.max.ms") }
+        set { self.setMilliseconds("fetch.wait.max.ms", newValue) }
+    }
+}
+
+/// Where a consumer starts when it has no valid committed offset (`auto.offset.reset`).
+public enum AutoOffsetReset: String, Sendable, Hashable, CaseIterable {
+    /// Start from the oldest message still in the partition.
+    case earliest
+    /// Start after the newest message: only messages produced from now on.
+    case latest
+    /// Report an error on the message stream instead of choosing.
+    case error
+}

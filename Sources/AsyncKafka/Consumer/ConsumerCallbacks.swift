@@ -1,0 +1,111 @@
+import CRdKafka
+import Logging
+
+/// The C callbacks a consumer registers with librdkafka.
+///
+/// All but ``queueBecameReadable`` are served from the consumer's queues, so
+/// librdkafka invokes them on the consumer's own thread, inside
+/// ``ConsumerEventLoop``'s serving calls. The rd_kafka_t's opaque is the
+/// loop, unretained: the loop outlives its handle.
+enum ConsumerCallbacks {
+    static func install(on conf: OpaquePointer) {
+        rd_kafka_conf_set_rebalance_cb(conf, Self.rebalance)
+        rd_kafka_conf_set_error_cb(conf, Self.error)
+        rd_kafka_conf_set_log_cb(conf, Self.log)
+    }
+
+    private static func loop(_ opaque: UnsafeMutableRawPointer?) -> ConsumerEventLoop? {
+        opaque.map { Unmanaged<ConsumerEventLoop>.fromOpaque($0).takeUnretainedValue() }
+    }
+
+    /// A queue went from empty to non-empty: wake the thread. Called on a librdkafka thread with
+    /// the queue locked, so it only signals.
+    static let queueBecameReadable: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Void = { _, opaque in
+        guard let opaque else { return }
+        Unmanaged<ClientThread>.fromOpaque(opaque).takeUnretainedValue().wake()
+    }
+
+    static let rebalance: @convention(c) (
+        OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,
+        UnsafeMutableRawPointer?
+    ) -> Void = { rk, err, partitions, opaque in
+        guard let rk, let loop = Self.loop(opaque) else { return }
+        loop.rebalance(rk, err, partitions)
+    }
+
+    static let error: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = {
+        _, err, reason, opaque in
+        guard let loop = Self.loop(opaque) else { return }
+        loop.clientError(rd_kafka_resp_err_t(err), reason: reason.map { String(cString: $0) } ?? "")
+    }
+
+    static let log: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Void = {
+        rk, level, facility, message in
+        guard let rk, let loop = Self.loop(rd_kafka_opaque(rk)) else { return }
+        LibrdkafkaLog.forward(level: level, facility: facility, message: message, client: rk, to: loop.logger)
+    }
+
+    static let commitCompleted: @convention(c) (
+        OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,
+        UnsafeMutableRawPointer?
+    ) -> Void = { rk, err, offsets, commitOpaque in
+        guard let rk, let loop = Self.loop(rd_kafka_opaque(rk)) else { return }
+        loop.completeCommit(id: Int(bitPattern: commitOpaque), error: err, offsets: offsets.map { UnsafePointer($0) })
+    }
+}
+
+extension ConsumerEventLoop {
+    /// Applies a group rebalance. On the thread, before librdkafka goes on.
+    ///
+    /// Offsets of what the application received are stored before partitions
+    /// go away, so the commit librdkafka makes on revocation includes them.
+    func rebalance(
+        _ rk: OpaquePointer,
+        _ err: rd_kafka_resp_err_t,
+        _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+    ) {
+        let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
+        let described = partitions.map { TopicPartitionList.partitions(of: $0).map(\.description) } ?? []
+        switch err {
+        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            self.logger.info("partitions assigned", metadata: ["kafka.partitions": "\(described)"])
+            if cooperative {
+                self.check(rd_kafka_incremental_assign(rk, partitions), "incremental assign")
+            } else {
+                self.check(rd_kafka_assign(rk, partitions), "assign")
+            }
+        case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+            self.logger.info("partitions revoked", metadata: ["kafka.partitions": "\(described)"])
+            if let resources = self.resources { self.storeConsumedOffsets(resources) }
+            if cooperative {
+                self.check(rd_kafka_incremental_unassign(rk, partitions), "incremental unassign")
+            } else {
+                self.check(rd_kafka_assign(rk, nil), "unassign")
+            }
+        default:
+            self.logger.error("rebalance failed", metadata: ["kafka.error": "\(KafkaError.rdKafka(err, context: "rebalance"))"])
+            self.check(rd_kafka_assign(rk, nil), "unassign")
+        }
+    }
+
+    /// A client-level error from librdkafka. Fatal ones end the stream; the others are informational.
+    func clientError(_ err: rd_kafka_resp_err_t, reason: String) {
+        if err == RD_KAFKA_RESP_ERR__FATAL {
+            let error = self.resources?.handle.raisedFatalError() ?? .rdKafka(err, context: reason)
+            self.fail(with: error)
+        } else {
+            self.logger.warning("\(reason)", metadata: ["kafka.error": "\(rd_kafka_err2name(err).map { String(cString: $0) } ?? "")"])
+        }
+    }
+
+    private func check(_ err: rd_kafka_resp_err_t, _ what: String) {
+        guard err != RD_KAFKA_RESP_ERR_NO_ERROR else { return }
+        self.logger.error("\(what) failed", metadata: ["kafka.error": "\(KafkaError.rdKafka(err, context: what))"])
+    }
+
+    private func check(_ error: OpaquePointer?, _ what: String) {
+        guard let error else { return }
+        let failure = KafkaError.consuming(error, context: what)
+        self.logger.error("\(what) failed", metadata: ["kafka.error": "\(failure)"])
+    }
+}

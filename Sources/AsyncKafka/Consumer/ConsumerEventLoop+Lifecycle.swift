@@ -1,0 +1,94 @@
+import CRdKafka
+import Logging
+
+extension ConsumerEventLoop {
+    /// Asks the consumer to close; returns at once. Safe from any thread.
+    func requestClose() {
+        self.submit { loop in loop.perform(loop.machine.closeRequested()) }
+    }
+
+    /// Closes the consumer and waits until it is closed (idempotent).
+    func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            self.submit { loop in
+                loop.perform(loop.machine.closeRequested())
+                if case .resumeNow = loop.machine.waitForClose(continuation) { continuation.resume() }
+            }
+        }
+    }
+
+    /// The ``KafkaConsumer`` is gone; close unless the message stream is still being read.
+    func ownerReleased() {
+        self.submit { loop in loop.perform(loop.machine.ownerReleased()) }
+    }
+
+    /// An iterator claimed the stream; returns it, or `nil` when it was claimed before.
+    func claimStream() -> AsyncThrowingStream<[KafkaMessage], any Error>? {
+        let stream = self.streamClaim.withLock { claim in
+            defer { claim = nil }
+            return claim
+        }
+        if stream != nil { self.submit { loop in loop.machine.iterationStarted() } }
+        return stream
+    }
+
+    /// The iterator ended: the consumer closes (after storing what the loop received).
+    func iterationEnded() {
+        self.submit { loop in loop.perform(loop.machine.iterationEnded()) }
+    }
+
+    /// The iterator took a batch out of the stream: room for one more.
+    func returnCredit() {
+        if self.credits.add(1, ordering: .acquiringAndReleasing).oldValue == 0 {
+            self.thread.wake()
+        }
+    }
+
+    /// Ends the stream with `error` and closes the consumer. On the thread.
+    func fail(with error: KafkaError) {
+        self.logger.error("consumer stopped by an error", metadata: ["kafka.error": "\(error)"])
+        self.continuation.finish(throwing: error)
+        self.perform(self.machine.closeRequested())
+    }
+
+    /// Performs a close action of the state machine. On the thread.
+    func perform(_ action: ConsumerStateMachine.CloseAction) {
+        guard case .beginClose = action, let resources = self.resources else { return }
+        self.logger.debug("closing consumer")
+        self.storeConsumedOffsets(resources)
+        self.continuation.finish()
+        if let error = rd_kafka_consumer_close_queue(resources.handle.pointer, resources.queue) {
+            let failure = KafkaError.consuming(error, context: "consumer close")
+            self.logger.warning("consumer close reported an error", metadata: ["kafka.error": "\(failure)"])
+        }
+        // The close completes in `serve()`, which the queue wakes as librdkafka makes progress.
+        self.thread.wake()
+    }
+
+    /// librdkafka reports the consumer closed: free everything and wake the waiters. On the thread.
+    func finishClose(_ resources: Resources) {
+        _ = rd_kafka_queue_poll_callback(resources.commitQueue, 0)
+        let waiters = self.machine.closed()
+        self.destroy()
+        for waiter in waiters { waiter.resume() }
+        self.logger.debug("consumer closed")
+        self.thread.stop()
+    }
+
+    /// Destroys the queues and the handle, failing any commit still waiting for its result.
+    func destroy() {
+        guard let resources = self.resources else { return }
+        self.resources = nil
+        rd_kafka_queue_cb_event_enable(resources.queue, nil, nil)
+        rd_kafka_queue_cb_event_enable(resources.commitQueue, nil, nil)
+        rd_kafka_queue_destroy(resources.commitQueue)
+        rd_kafka_queue_destroy(resources.queue)
+        resources.handle.destroy()
+        let commits = self.pendingCommits
+        self.pendingCommits = [:]
+        for (_, commit) in commits {
+            commit.resume(throwing: KafkaError.clientClosed("the consumer"))
+        }
+        self.continuation.finish()
+    }
+}

@@ -1,0 +1,84 @@
+import Synchronization
+
+/// Which messages of the stream the application has received.
+///
+/// The message iterator records its position here, cheaply (one relaxed
+/// atomic store per message). The client thread reads it whenever offsets must
+/// be stored — on every wake-up, before a commit, before partitions are
+/// revoked, and when the consumer closes — so that exactly the messages the
+/// loop has received count as consumed, never those still waiting in the
+/// stream's buffer.
+final class ConsumptionProgress: Sendable {
+    private struct Batches {
+        /// Batches the iterator has moved past entirely, not yet stored.
+        var finished: [[KafkaMessage]] = []
+        /// The batch the iterator is handing out.
+        var current: [KafkaMessage] = []
+        /// How many messages of `current` were already taken.
+        var taken = 0
+    }
+
+    private let batches = Mutex(Batches())
+    /// How many messages of `current` the iterator has handed out.
+    private let handedOut = Atomic<Int>(0)
+
+    /// The iterator moves on to `batch`; the previous one is entirely handed out.
+    func startBatch(_ batch: [KafkaMessage]) {
+        self.batches.withLock { batches in
+            if batches.taken < batches.current.count {
+                batches.finished.append(Array(batches.current[batches.taken...]))
+            }
+            batches.current = batch
+            batches.taken = 0
+            self.handedOut.store(0, ordering: .relaxed)
+        }
+    }
+
+    /// The iterator has handed out the first `count` messages of the current batch.
+    @inline(__always)
+    func markHandedOut(_ count: Int) {
+        self.handedOut.store(count, ordering: .relaxed)
+    }
+
+    /// Takes every handed-out message not yet taken, as the next offset to commit per partition.
+    func takeConsumedOffsets() -> [KafkaTopicPartition] {
+        self.batches.withLock { batches in
+            var offsets = NextOffsets()
+            for batch in batches.finished { offsets.add(batch[...]) }
+            batches.finished.removeAll()
+            let count = min(self.handedOut.load(ordering: .relaxed), batches.current.count)
+            if count > batches.taken {
+                offsets.add(batches.current[batches.taken..<count])
+                batches.taken = count
+            }
+            return offsets.partitions
+        }
+    }
+}
+
+/// The next offset to commit per partition for a set of messages (last offset + 1).
+private struct NextOffsets {
+    private(set) var partitions: [KafkaTopicPartition] = []
+
+    mutating func add(_ messages: ArraySlice<KafkaMessage>) {
+        var last = -1
+        for message in messages {
+            let next = KafkaOffset.offset(message.offset + 1)
+            if last >= 0, self.partitions[last].partition == message.partition,
+                self.partitions[last].topic == message.topic
+            {
+                if self.partitions[last].offset.rawValue < next.rawValue { self.partitions[last].offset = next }
+                continue
+            }
+            if let index = self.partitions.firstIndex(where: {
+                $0.partition == message.partition && $0.topic == message.topic
+            }) {
+                if self.partitions[index].offset.rawValue < next.rawValue { self.partitions[index].offset = next }
+                last = index
+            } else {
+                self.partitions.append(KafkaTopicPartition(topic: message.topic, partition: message.partition, offset: next))
+                last = self.partitions.count - 1
+            }
+        }
+    }
+}

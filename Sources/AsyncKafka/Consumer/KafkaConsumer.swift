@@ -1,0 +1,113 @@
+import CRdKafka
+import Logging
+
+/// A Kafka consumer: subscribe to topics (or assign partitions), then read
+/// ``messages`` with `for try await`.
+///
+/// ```swift
+/// let consumer = try KafkaConsumer(configuration: .init(
+///     bootstrapServers: "localhost:29092", groupID: "myGroup", autoOffsetReset: .earliest))
+/// try await consumer.subscribe(to: ["myTopic"])
+/// for try await message in consumer.messages {
+///     print("\(message.topic)[\(message.partition)] \(message.valueString ?? "")")
+/// }
+/// ```
+///
+/// The consumer owns one librdkafka consumer handle and a dedicated thread
+/// that serves its queues; no blocking librdkafka call runs on Swift's
+/// cooperative thread pool. Ending the iteration of ``messages`` (normally,
+/// with `break`, by a thrown error or by cancelling the task) closes the
+/// consumer: the offsets of what the loop received are committed (when
+/// auto-commit is on), the consumer leaves its group and everything is freed.
+/// ``close()`` does the same explicitly and waits for it. If the consumer is
+/// released without either, it closes in the background.
+public actor KafkaConsumer {
+    private let loop: ConsumerEventLoop
+    private let groupID: String?
+
+    /// The consumed messages. Iterate them once; see ``KafkaConsumerMessages``.
+    public nonisolated let messages: KafkaConsumerMessages
+
+    /// Creates a consumer. Nothing is read until you ``subscribe(to:)`` or ``assign(_:)``.
+    ///
+    /// - Throws: ``KafkaError`` with ``KafkaError/Code/invalidConfiguration`` naming the key
+    ///   when librdkafka rejects a property, or ``KafkaError/Code/unsupportedLibraryVersion``.
+    public init(
+        configuration: KafkaConsumerConfiguration,
+        logger: Logger = Logger(label: "AsyncKafka.KafkaConsumer")
+    ) throws(KafkaError) {
+        var configuration = configuration
+        if configuration.properties["log_level"] == nil {
+            configuration.properties["log_level"] = LibrdkafkaLog.syslogLevel(for: logger)
+        }
+        self.loop = try ConsumerEventLoop(configuration: configuration, logger: logger)
+        self.groupID = configuration.groupID
+        self.messages = KafkaConsumerMessages(loop: self.loop)
+    }
+
+    deinit {
+        self.loop.ownerReleased()
+    }
+
+    /// Joins the consumer group and subscribes to `topics`; partitions are
+    /// assigned by the group's rebalance protocol.
+    ///
+    /// A topic name starting with `^` is a regular expression.
+    /// - Throws: ``KafkaError`` when no `group.id` is configured, a topic name is empty,
+    ///   or the consumer is closed.
+    public func subscribe(to topics: [String]) async throws(KafkaError) {
+        guard self.groupID != nil else {
+            throw KafkaError(
+                code: .invalidConfiguration,
+                message: "subscribe needs a consumer group: set groupID (group.id), or use assign",
+                configurationKey: "group.id"
+            )
+        }
+        guard !topics.isEmpty, topics.allSatisfy({ !$0.isEmpty }) else {
+            throw KafkaError(code: .invalidArgument, message: "subscribe needs at least one non-empty topic name")
+        }
+        try await self.loop.perform { _, resources throws(KafkaError) in
+            let list = TopicPartitionList(capacity: topics.count)
+            for topic in topics { list.add(topic: topic, partition: -1, offset: KafkaOffset.stored.rawValue) }
+            let err = rd_kafka_subscribe(resources.handle.pointer, list.pointer)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "subscribe to \(topics)") }
+        }
+    }
+
+    /// Reads exactly `partitions`, from the offset given for each, without a consumer group rebalance.
+    ///
+    /// Replaces any previous assignment. `.stored` starts from the group's
+    /// committed offset (falling back to `auto.offset.reset`).
+    public func assign(_ partitions: [KafkaTopicPartition]) async throws(KafkaError) {
+        for partition in partitions {
+            guard !partition.topic.isEmpty, partition.partition >= 0, partition.partition <= Int(Int32.max) else {
+                throw KafkaError(code: .invalidArgument, message: "cannot assign \(partition)")
+            }
+            guard partition.offset.isAbsolute || [.beginning, .end, .stored].contains(partition.offset) else {
+                throw KafkaError(code: .invalidArgument, message: "invalid start offset for \(partition)")
+            }
+        }
+        try await self.loop.perform { _, resources throws(KafkaError) in
+            let list = TopicPartitionList(partitions)
+            let err = rd_kafka_assign(resources.handle.pointer, list.pointer)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "assign") }
+        }
+    }
+
+    /// Commits the offsets of every message the loop has received so far and waits for the broker's answer.
+    ///
+    /// - Throws: ``KafkaError`` with ``KafkaError/Code/commitFailed`` (or a more specific code)
+    ///   when the broker rejects the commit, ``KafkaError/Code/clientClosed`` once closed.
+    public func commit() async throws(KafkaError) {
+        try await self.loop.commit()
+    }
+
+    /// Closes the consumer and waits until it is closed: commits the offsets of
+    /// what was received (with auto-commit on), leaves the group, ends
+    /// ``messages`` and frees librdkafka's resources.
+    ///
+    /// Idempotent: later calls return once the consumer is closed.
+    public func close() async {
+        await self.loop.close()
+    }
+}

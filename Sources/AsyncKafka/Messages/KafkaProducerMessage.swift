@@ -1,0 +1,67 @@
+/// A message to send with a ``KafkaProducer``.
+///
+/// ```swift
+/// let message = KafkaProducerMessage(topic: "myTopic", key: "user-42", value: "hello")
+/// ```
+public struct KafkaProducerMessage: Sendable, Hashable {
+    /// The topic to write to.
+    public var topic: String
+    /// The partition to write to, or `nil` to let the partitioner choose (by key hash when there is a key).
+    public var partition: Int?
+    /// The key, or `nil` for none.
+    public var key: [UInt8]?
+    /// The value, or `nil` for a tombstone.
+    public var value: [UInt8]?
+    /// Headers to send with the message.
+    public var headers: [KafkaHeader]
+    /// The create time to record, or `nil` for "now".
+    public var timestamp: KafkaTimestamp?
+
+    /// Creates a message from bytes.
+    public init(
+        topic: String,
+        partition: Int? = nil,
+        key: [UInt8]? = nil,
+        value: [UInt8]?,
+        headers: [KafkaHeader] = [],
+        timestamp: KafkaTimestamp? = nil
+    ) {
+        self.topic = topic
+        self.partition = partition
+        self.key = key
+        self.value = value
+        self.headers = headers
+        self.timestamp = timestamp
+    }
+
+    /// Creates a message from UTF-8 strings.
+    public init(
+        topic: String,
+        partition: Int? = nil,
+        key: String? = nil,
+        value: String?,
+        headers: [KafkaHeader] = [],
+        timestamp: KafkaTimestamp? = nil
+    ) {
+        self.init(
+            topic: topic,
+            partition: partition,
+            key: key.map { Array($0.utf8) },
+            value: value.map { Array($0.utf8) },
+            headers: headers,
+            timestamp: timestamp
+        )
+    }
+}
+
+/// The broker's acknowledgement of a produced message.
+public struct KafkaDeliveryReport: Sendable, Hashable {
+    /// The topic the message was written to.
+    public var topic: String
+    /// The partition the message was written to.
+    public var partition: Int
+    /// The offset the broker gave the message.
+    public var offset: Int64
+    /// The message timestamp as stored by the broker, if known.
+    public var timestamp: KafkaTimestamp?
+}

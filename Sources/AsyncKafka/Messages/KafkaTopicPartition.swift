@@ -1,0 +1,56 @@
+/// A partition of a topic, with an optional offset: what ``KafkaConsumer/assign(_:)`` takes.
+public struct KafkaTopicPartition: Sendable, Hashable, CustomStringConvertible {
+    /// The topic name.
+    public var topic: String
+    /// The partition number, from 0.
+    public var partition: Int
+    /// Where to start reading, for assignment; `.stored` resumes from the group's committed offset.
+    public var offset: KafkaOffset
+
+    /// Creates a topic partition.
+    public init(topic: String, partition: Int, offset: KafkaOffset = .stored) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+    }
+
+    public var description: String {
+        "\(self.topic)[\(self.partition)]@\(self.offset)"
+    }
+}
+
+/// A position in a partition: an absolute offset, or one of Kafka's logical positions.
+public struct KafkaOffset: Sendable, Hashable, CustomStringConvertible {
+    /// The raw librdkafka value: an absolute offset (≥ 0) or a negative logical offset.
+    public let rawValue: Int64
+
+    private init(rawValue: Int64) {
+        self.rawValue = rawValue
+    }
+
+    /// An absolute offset (must be ≥ 0; a negative value is reported as an error when used).
+    public static func offset(_ value: Int64) -> KafkaOffset {
+        KafkaOffset(rawValue: value)
+    }
+
+    /// The oldest message still in the partition.
+    public static let beginning = KafkaOffset(rawValue: -2)
+    /// After the newest message: only messages written from now on.
+    public static let end = KafkaOffset(rawValue: -1)
+    /// The consumer group's committed offset, falling back to `auto.offset.reset`.
+    public static let stored = KafkaOffset(rawValue: -1000)
+
+    /// Whether this is an absolute offset rather than a logical one.
+    public var isAbsolute: Bool {
+        self.rawValue >= 0
+    }
+
+    public var description: String {
+        switch self {
+        case .beginning: "beginning"
+        case .end: "end"
+        case .stored: "stored"
+        default: String(self.rawValue)
+        }
+    }
+}

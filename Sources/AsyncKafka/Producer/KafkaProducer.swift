@@ -1,0 +1,105 @@
+import Logging
+
+/// A Kafka producer.
+///
+/// ```swift
+/// let producer = try KafkaProducer(configuration: .init(bootstrapServers: "localhost:29092"))
+/// let report = try await producer.send(KafkaProducerMessage(topic: "myTopic", key: "k", value: "hello"))
+/// print("stored at \(report.topic)[\(report.partition)]@\(report.offset)")
+/// await producer.close()
+/// ```
+///
+/// ``send(_:)`` returns when the broker has acknowledged the message;
+/// run several at once (a task group) for throughput, or use ``enqueue(_:)``
+/// to fire and forget. When librdkafka's queue is full, both wait for room
+/// instead of failing. ``close(timeout:)`` delivers what it can and reports
+/// every message it could not deliver to its sender as an error: nothing is
+/// dropped silently. A producer that is released without being closed
+/// closes in the background.
+///
+/// The producer is `Sendable`: share one per process.
+public final class KafkaProducer: Sendable {
+    private let loop: ProducerEventLoop
+
+    /// Creates a producer.
+    ///
+    /// - Throws: ``KafkaError`` with ``KafkaError/Code/invalidConfiguration`` naming the key
+    ///   when librdkafka rejects a property.
+    public init(
+        configuration: KafkaProducerConfiguration,
+        logger: Logger = Logger(label: "AsyncKafka.KafkaProducer")
+    ) throws(KafkaError) {
+        var configuration = configuration
+        if configuration.properties["log_level"] == nil {
+            configuration.properties["log_level"] = LibrdkafkaLog.syslogLevel(for: logger)
+        }
+        self.loop = try ProducerEventLoop(configuration: configuration, logger: logger)
+    }
+
+    deinit {
+        self.loop.ownerReleased()
+    }
+
+    /// Sends `message` and waits for the broker's acknowledgement.
+    ///
+    /// - Returns: Where the message was stored.
+    /// - Throws: ``KafkaError``: ``KafkaError/Code/clientClosed`` after ``close(timeout:)``,
+    ///   ``KafkaError/Code/invalidArgument`` for a bad topic or partition,
+    ///   ``KafkaError/Code/messageTooLarge``, ``KafkaError/Code/deliveryFailed`` (or a
+    ///   more specific code) when the broker did not take it, ``KafkaError/Code/purged`` when
+    ///   the producer closed before it could be delivered.
+    @discardableResult
+    public func send(_ message: KafkaProducerMessage) async throws(KafkaError) -> KafkaDeliveryReport {
+        while true {
+            let outcome: DeliveryPromise.Outcome
+            do {
+                outcome = try await withCheckedThrowingContinuation { continuation in
+                    let promise = Unmanaged.passRetained(DeliveryPromise(continuation))
+                    do throws(KafkaError) {
+                        if case .queueFull(let generation) = try self.loop.enqueue(message, opaque: promise.toOpaque()) {
+                            promise.release()
+                            continuation.resume(returning: .queueFull(generation: generation))
+                        }
+                    } catch {
+                        promise.release()
+                        continuation.resume(throwing: error)
+                    }
+                }
+            } catch let error as KafkaError {
+                throw error
+            } catch {
+                throw KafkaError(code: .deliveryFailed, message: "\(error)")
+            }
+            switch outcome {
+            case .delivered(let report): return report
+            case .queueFull(let generation): await self.loop.waitForSpace(after: generation)
+            }
+        }
+    }
+
+    /// Enqueues `message` without waiting for its delivery (fire and forget).
+    ///
+    /// Returns once librdkafka has taken the message, waiting for room if its
+    /// queue is full. A delivery failure is logged. Use ``flush(timeout:)`` to
+    /// wait for everything enqueued.
+    public func enqueue(_ message: KafkaProducerMessage) async throws(KafkaError) {
+        while case .queueFull(let generation) = try self.loop.enqueue(message, opaque: nil) {
+            await self.loop.waitForSpace(after: generation)
+        }
+    }
+
+    /// Waits until every message enqueued so far is delivered or has failed.
+    ///
+    /// - Throws: ``KafkaError/Code/timedOut`` when messages are still in flight after `timeout`.
+    public func flush(timeout: Duration = .seconds(30)) async throws(KafkaError) {
+        try await self.loop.flush(timeout: timeout)
+    }
+
+    /// Closes the producer: delivers what it can within `timeout`, then purges the rest —
+    /// each waiting ``send(_:)`` throws ``KafkaError/Code/purged`` — and frees the handle.
+    ///
+    /// Idempotent: later calls wait until the producer is closed.
+    public func close(timeout: Duration = .seconds(30)) async {
+        await self.loop.close(timeout: timeout)
+    }
+}

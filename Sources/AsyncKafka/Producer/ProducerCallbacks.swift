@@ -1,0 +1,93 @@
+import CRdKafka
+import Logging
+
+/// The C callbacks a producer registers with librdkafka; served on the producer's thread by `rd_kafka_poll`.
+enum ProducerCallbacks {
+    /// Bridges the handle's opaque to the loop, which cannot exist before its handle does.
+    final class Context: @unchecked Sendable {
+        /// Set once, right after the handle is created and before the thread starts.
+        weak var loop: ProducerEventLoop?
+    }
+
+    static func install(on conf: OpaquePointer) {
+        rd_kafka_conf_set_dr_msg_cb(conf, Self.delivery)
+        rd_kafka_conf_set_error_cb(conf, Self.error)
+        rd_kafka_conf_set_log_cb(conf, Self.log)
+    }
+
+    private static func loop(_ opaque: UnsafeMutableRawPointer?) -> ProducerEventLoop? {
+        opaque.flatMap { Unmanaged<Context>.fromOpaque($0).takeUnretainedValue().loop }
+    }
+
+    /// A queue went from empty to non-empty: wake the thread (called with librdkafka's queue locked).
+    static let queueBecameReadable: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Void = { _, opaque in
+        guard let opaque else { return }
+        Unmanaged<ClientThread>.fromOpaque(opaque).takeUnretainedValue().wake()
+    }
+
+    static let delivery: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = {
+        _, message, opaque in
+        guard let message else { return }
+        let result = DeliveryPromise.result(of: message)
+        if let promise = message.pointee._private {
+            Unmanaged<DeliveryPromise>.fromOpaque(promise).takeRetainedValue().complete(result)
+        } else if case .failure(let error) = result {
+            Self.loop(opaque)?.logger.error("message delivery failed", metadata: ["kafka.error": "\(error)"])
+        }
+    }
+
+    static let error: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = {
+        _, err, reason, opaque in
+        let level: Logger.Level = err == RD_KAFKA_RESP_ERR__FATAL.rawValue ? .critical : .warning
+        let name = rd_kafka_err2name(rd_kafka_resp_err_t(err)).map { String(cString: $0) } ?? "\(err)"
+        Self.loop(opaque)?.logger.log(level: level, "\(reason.map { String(cString: $0) } ?? "")", metadata: ["kafka.error": "\(name)"])
+    }
+
+    static let log: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Void = {
+        rk, level, facility, message in
+        guard let rk, let loop = Self.loop(rd_kafka_opaque(rk)) else { return }
+        LibrdkafkaLog.forward(level: level, facility: facility, message: message, client: rk, to: loop.logger)
+    }
+}
+
+/// The sender of one message, waiting for its delivery report.
+final class DeliveryPromise: Sendable {
+    /// What the sender gets back.
+    enum Outcome: Sendable {
+        case delivered(KafkaDeliveryReport)
+        /// librdkafka's queue was full at `generation`; nothing was enqueued.
+        case queueFull(generation: Int)
+    }
+
+    private let continuation: CheckedContinuation<Outcome, any Error>
+
+    init(_ continuation: CheckedContinuation<Outcome, any Error>) {
+        self.continuation = continuation
+    }
+
+    func complete(_ result: Result<KafkaDeliveryReport, KafkaError>) {
+        switch result {
+        case .success(let report): self.continuation.resume(returning: .delivered(report))
+        case .failure(let error): self.continuation.resume(throwing: error)
+        }
+    }
+
+    /// The report (or error) librdkafka gives for a delivered (or failed) message.
+    static func result(of message: UnsafePointer<rd_kafka_message_t>) -> Result<KafkaDeliveryReport, KafkaError> {
+        let raw = message.pointee
+        let topic = raw.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+        guard raw.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            return .failure(.rdKafka(raw.err, context: "delivery to \(topic)[\(raw.partition)]", fallback: .deliveryFailed))
+        }
+        var kind = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let milliseconds = rd_kafka_message_timestamp(message, &kind)
+        let timestamp: KafkaTimestamp? = switch kind {
+        case RD_KAFKA_TIMESTAMP_CREATE_TIME: KafkaTimestamp(millisecondsSince1970: milliseconds, kind: .createTime)
+        case RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME: KafkaTimestamp(millisecondsSince1970: milliseconds, kind: .logAppendTime)
+        default: nil
+        }
+        return .success(
+            KafkaDeliveryReport(topic: topic, partition: Int(raw.partition), offset: raw.offset, timestamp: timestamp)
+        )
+    }
+}

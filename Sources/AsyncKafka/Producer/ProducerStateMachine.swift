@@ -1,0 +1,76 @@
+/// The lifecycle of a producer, as an explicit state machine guarded by the producer's lock.
+///
+/// Methods return what the caller must do; the machine performs no I/O.
+struct ProducerStateMachine {
+    enum State {
+        /// Accepting messages.
+        case running
+        /// `close` is flushing and purging; new messages are refused.
+        case closing
+        /// The handle is destroyed.
+        case closed
+    }
+
+    private(set) var state = State.running
+    /// Topic handles (`rd_kafka_topic_t *`) by name, created on first use.
+    var topics: [String: TopicHandle] = [:]
+    /// Senders waiting for room in librdkafka's queue.
+    private var spaceWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Incremented every time delivery reports free room in the queue.
+    private(set) var deliveryGeneration = 0
+    private var closeWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Whether the ``KafkaProducer`` still exists.
+    private var ownerAlive = true
+
+    /// The queue was full at `generation`: wait, unless reports have freed room since.
+    mutating func waitForSpace(after generation: Int, _ continuation: CheckedContinuation<Void, Never>) -> Bool {
+        guard self.state == .running, generation == self.deliveryGeneration else { return false }
+        self.spaceWaiters.append(continuation)
+        return true
+    }
+
+    /// Delivery reports were served: the senders waiting for room may try again.
+    mutating func deliveriesServed() -> [CheckedContinuation<Void, Never>] {
+        self.deliveryGeneration &+= 1
+        defer { self.spaceWaiters = [] }
+        return self.spaceWaiters
+    }
+
+    enum CloseAction {
+        /// Flush, purge, destroy.
+        case beginClose
+        /// Already closing or closed: only wait.
+        case none
+    }
+
+    /// Someone asked to close; `waiter` (if any) is resumed once closed.
+    mutating func closeRequested(waiter: CheckedContinuation<Void, Never>?) -> (CloseAction, resumeNow: Bool) {
+        switch self.state {
+        case .running:
+            self.state = .closing
+            if let waiter { self.closeWaiters.append(waiter) }
+            return (.beginClose, false)
+        case .closing:
+            if let waiter { self.closeWaiters.append(waiter) }
+            return (.none, false)
+        case .closed:
+            return (.none, waiter != nil)
+        }
+    }
+
+    /// The handle is destroyed. Returns every waiter to resume and the topic handles to release (none: already).
+    mutating func closed() -> (closeWaiters: [CheckedContinuation<Void, Never>], spaceWaiters: [CheckedContinuation<Void, Never>]) {
+        self.state = .closed
+        self.topics = [:]
+        defer {
+            self.closeWaiters = []
+            self.spaceWaiters = []
+        }
+        return (self.closeWaiters, self.spaceWaiters)
+    }
+}
+
+/// An `rd_kafka_topic_t *`, owned by the producer and used under its lock.
+struct TopicHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+}

@@ -1,0 +1,32 @@
+#ifndef ASYNCKAFKA_SHIM_H
+#define ASYNCKAFKA_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <librdkafka/rdkafka.h>
+
+/// Enqueues one message with `rd_kafka_produceva`, whose variadic-macro
+/// counterpart (`rd_kafka_producev`) does not import into Swift.
+///
+/// Payload and key are copied (`RD_KAFKA_MSG_F_COPY`). `has_value`/`has_key`
+/// tell an absent value (a tombstone) or key from an empty one, whose pointer
+/// may be NULL when it comes from an empty Swift array.
+/// `headers` (may be NULL) is handed over with `RD_KAFKA_VTYPE_HEADERS`:
+/// librdkafka owns it when this returns NULL; when an error is returned the
+/// caller still owns it and must destroy it.
+/// `timestamp` is milliseconds since the epoch, or 0 for "now".
+/// Returns NULL on success, else an error the caller must destroy.
+rd_kafka_error_t *asynckafka_produce(rd_kafka_t *rk,
+                                     rd_kafka_topic_t *rkt,
+                                     int32_t partition,
+                                     int has_value,
+                                     const void *value,
+                                     size_t value_len,
+                                     int has_key,
+                                     const void *key,
+                                     size_t key_len,
+                                     rd_kafka_headers_t *headers,
+                                     int64_t timestamp,
+                                     void *opaque);
+
+#endif

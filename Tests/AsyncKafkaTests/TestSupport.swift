@@ -1,0 +1,57 @@
+import AsyncKafka
+import AsyncKafkaTesting
+import Logging
+import Synchronization
+
+/// Names unique within the test run, so that tests sharing a process never share topics or groups.
+enum Unique {
+    private static let counter = Atomic<Int>(0)
+
+    static func name(_ prefix: String) -> String {
+        let next = Self.counter.add(1, ordering: .relaxed).newValue
+        return "\(prefix)-\(next)-\(UInt32.random(in: 0...UInt32.max))"
+    }
+}
+
+extension EmbeddedKafkaCluster {
+    /// A consumer configuration tuned for the embedded broker: short fetch waits, a fresh group.
+    func consumerConfiguration(group: String? = Unique.name("group")) -> KafkaConsumerConfiguration {
+        var configuration = KafkaConsumerConfiguration(
+            bootstrapServers: self.bootstrapServers,
+            groupID: group,
+            autoOffsetReset: .earliest
+        )
+        configuration.fetchWaitMax = .milliseconds(10)
+        configuration.properties["topic.metadata.refresh.interval.ms"] = "500"
+        return configuration
+    }
+
+    /// A producer configuration tuned for tests: send at once.
+    func producerConfiguration() -> KafkaProducerConfiguration {
+        var configuration = KafkaProducerConfiguration(bootstrapServers: self.bootstrapServers)
+        configuration.linger = .milliseconds(0)
+        return configuration
+    }
+
+    /// Produces `values` to `topic` (partition `partition`, or by key) and returns their delivery reports.
+    func produce(_ values: [String], to topic: String, partition: Int? = 0) async throws -> [KafkaDeliveryReport] {
+        let producer = try KafkaProducer(configuration: self.producerConfiguration())
+        var reports: [KafkaDeliveryReport] = []
+        for value in values {
+            reports.append(try await producer.send(KafkaProducerMessage(topic: topic, partition: partition, value: value)))
+        }
+        await producer.close()
+        return reports
+    }
+}
+
+/// Reads `count` messages from `consumer`, then stops iterating (which closes the consumer).
+func collect(_ count: Int, from consumer: KafkaConsumer) async throws -> [KafkaMessage] {
+    var messages: [KafkaMessage] = []
+    guard count > 0 else { return messages }
+    for try await message in consumer.messages {
+        messages.append(message)
+        if messages.count == count { break }
+    }
+    return messages
+}
