@@ -55,3 +55,35 @@ func collect(_ count: Int, from consumer: KafkaConsumer) async throws -> [KafkaM
     }
     return messages
 }
+
+/// A swift-log handler that keeps every line, so tests can assert on what a client logged.
+final class CapturingLogHandler: LogHandler, @unchecked Sendable {
+    struct Line: Sendable {
+        let level: Logger.Level
+        let message: String
+        let metadata: [String: String]
+    }
+
+    private let lines = Mutex<[Line]>([])
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { self.metadata[key] }
+        set { self.metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let metadata = (event.metadata ?? [:]).mapValues { "\($0)" }
+        self.lines.withLock { $0.append(Line(level: event.level, message: "\(event.message)", metadata: metadata)) }
+    }
+
+    var captured: [Line] {
+        self.lines.withLock { $0 }
+    }
+
+    /// A logger writing into this handler.
+    var logger: Logger {
+        Logger(label: "test") { _ in self }
+    }
+}

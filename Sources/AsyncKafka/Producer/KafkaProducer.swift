@@ -88,6 +88,12 @@ public final class KafkaProducer: Sendable {
         }
     }
 
+    /// How many messages are waiting for delivery: in librdkafka's queue or in flight to a broker
+    /// (plus pending delivery reports and other events). `0` once closed.
+    public var queuedMessageCount: Int {
+        self.loop.queuedMessageCount
+    }
+
     /// Waits until every message enqueued so far is delivered or has failed.
     ///
     /// - Throws: ``KafkaError/Code/timedOut`` when messages are still in flight after `timeout`.

@@ -77,6 +77,14 @@ final class ProducerEventLoop: @unchecked Sendable {
         }
     }
 
+    /// `rd_kafka_outq_len`, or 0 once closed.
+    var queuedMessageCount: Int {
+        let rk = self.handle.pointer
+        return self.state.withLock { state in
+            state.state == .closed ? 0 : Int(rd_kafka_outq_len(rk))
+        }
+    }
+
     /// Waits until delivery reports have freed room since `generation` (or the producer closes).
     func waitForSpace(after generation: Int) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -1,0 +1,70 @@
+import AsyncKafka
+import Testing
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    @Test("an unknown key is a typed error naming the key")
+    func unknownKey() {
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: "127.0.0.1:9", groupID: "g")
+        configuration.properties["no.such.property"] = "1"
+        let error = #expect(throws: KafkaError.self) { try KafkaConsumer(configuration: configuration) }
+        #expect(error?.code == .invalidConfiguration)
+        #expect(error?.configurationKey == "no.such.property")
+    }
+
+    @Test("an invalid value is a typed error naming the key")
+    func invalidValue() {
+        var configuration = KafkaProducerConfiguration(bootstrapServers: "127.0.0.1:9")
+        configuration.properties["linger.ms"] = "not-a-number"
+        let error = #expect(throws: KafkaError.self) { try KafkaProducer(configuration: configuration) }
+        #expect(error?.code == .invalidConfiguration)
+        #expect(error?.configurationKey == "linger.ms")
+    }
+
+    @Test("an out-of-range value is a typed error")
+    func outOfRange() {
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: "127.0.0.1:9", groupID: "g")
+        configuration.sessionTimeout = .milliseconds(-5)
+        let error = #expect(throws: KafkaError.self) { try KafkaConsumer(configuration: configuration) }
+        #expect(error?.configurationKey == "session.timeout.ms")
+    }
+
+    @Test("empty bootstrap servers are rejected")
+    func emptyBootstrap() {
+        let error = #expect(throws: KafkaError.self) {
+            try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: " "))
+        }
+        #expect(error?.code == .invalidConfiguration)
+        #expect(error?.configurationKey == "bootstrap.servers")
+    }
+
+    @Test("typed properties and raw properties are one dictionary")
+    func oneSourceOfTruth() {
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: "b:1", groupID: "g", autoOffsetReset: .earliest)
+        #expect(configuration.properties["auto.offset.reset"] == "earliest")
+        configuration.properties["enable.auto.commit"] = "false"
+        #expect(configuration.enableAutoCommit == false)
+        configuration.fetchWaitMax = .milliseconds(25)
+        #expect(configuration.properties["fetch.wait.max.ms"] == "25")
+        configuration.clientID = "me"
+        #expect(configuration.properties["client.id"] == "me")
+        let explicit = KafkaProducerConfiguration(bootstrapServers: "b:1", acks: .leader, properties: ["acks": "all"])
+        #expect(explicit.acks == .all)
+    }
+
+    @Test("secrets never appear in descriptions or errors")
+    func secretsRedacted() {
+        let canary = "canary-Secr3t-value"
+        var configuration = KafkaProducerConfiguration(bootstrapServers: "127.0.0.1:9")
+        configuration.properties["sasl.password"] = canary
+        configuration.properties["ssl.key.password"] = canary
+        #expect(!configuration.description.contains(canary))
+        #expect(!String(reflecting: configuration).contains(canary))
+        #expect(configuration.description.contains("sasl.password=<redacted>"))
+        // librdkafka rejects this value; the error must not echo it.
+        configuration.properties["sasl.oauthbearer.config"] = canary
+        configuration.properties["sasl.mechanism"] = "NOT-A-MECHANISM \(canary)"
+        let error = #expect(throws: KafkaError.self) { try KafkaProducer(configuration: configuration) }
+        #expect(error.map { !"\($0)".contains("Secr3t") || "\($0)".contains("NOT-A-MECHANISM") } == true)
+    }
+}

@@ -1,0 +1,143 @@
+import AsyncKafka
+import AsyncKafkaTesting
+import Testing
+
+@Suite("Consumer groups and commits")
+struct ConsumerGroupTests {
+    @Test("a new group with auto.offset.reset=earliest receives everything produced before it joined")
+    func earliestAfterJoin() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("earliest")
+        try cluster.createTopic(topic, partitions: 3)
+        let values = (0..<30).map { "value-\($0)" }
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
+        for (index, value) in values.enumerated() {
+            try await producer.send(KafkaProducerMessage(topic: topic, partition: index % 3, value: value))
+        }
+        await producer.close()
+
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
+        try await consumer.subscribe(to: [topic])
+        let received = try await collect(values.count, from: consumer)
+        await consumer.close()
+
+        #expect(Set(received.compactMap(\.valueString)) == Set(values))
+        #expect(Set(received.map(\.partition)) == [0, 1, 2])
+    }
+
+    @Test("a consumer of the same group resumes after the committed offset: no re-delivery, no gap")
+    func resumeAfterCommit() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("resume")
+        try cluster.createTopic(topic, partitions: 1)
+        _ = try await cluster.produce((0..<10).map { "m\($0)" }, to: topic)
+        let group = Unique.name("group")
+        var configuration = cluster.consumerConfiguration(group: group)
+        configuration.enableAutoCommit = false
+        let partition = KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)
+
+        let first = try KafkaConsumer(configuration: configuration)
+        try await first.assign([partition])
+        var firstBatch: [KafkaMessage] = []
+        for try await message in first.messages {
+            firstBatch.append(message)
+            if firstBatch.count == 4 {
+                try await first.commit()
+                break
+            }
+        }
+        await first.close()
+
+        let second = try KafkaConsumer(configuration: configuration)
+        try await second.assign([partition])
+        let rest = try await collect(6, from: second)
+        await second.close()
+
+        #expect(firstBatch.map(\.offset) == [0, 1, 2, 3])
+        #expect(rest.map(\.offset) == [4, 5, 6, 7, 8, 9])
+    }
+
+    @Test("with auto-commit, closing commits exactly what the loop received")
+    func autoCommitOnClose() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("autocommit")
+        try cluster.createTopic(topic, partitions: 1)
+        _ = try await cluster.produce((0..<50).map { "m\($0)" }, to: topic)
+        let configuration = cluster.consumerConfiguration()
+        let partition = KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)
+
+        let first = try KafkaConsumer(configuration: configuration)
+        try await first.assign([partition])
+        // All 50 messages arrive in one batch; the loop takes 7 of them.
+        let taken = try await collect(7, from: first)
+        await first.close()
+
+        let second = try KafkaConsumer(configuration: configuration)
+        try await second.assign([partition])
+        let next = try await collect(1, from: second)
+        await second.close()
+
+        #expect(taken.last?.offset == 6)
+        #expect(next.first?.offset == 7)
+    }
+
+    @Test("cancelling the consuming task closes the consumer: final commit, LeaveGroup, takeover")
+    func cancellationLeavesGroup() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("cancel")
+        try cluster.createTopic(topic, partitions: 2)
+        var configuration = cluster.consumerConfiguration(group: Unique.name("group"))
+        // The mock broker waits about a session timeout before it re-forms a group: keep it short.
+        configuration.sessionTimeout = .seconds(6)
+        _ = try await cluster.produce(["a0"], to: topic, partition: 0)
+        _ = try await cluster.produce(["a1"], to: topic, partition: 1)
+
+        var firstConfiguration = configuration
+        firstConfiguration.debugContexts = ["cgrp"]
+        let log = CapturingLogHandler()
+        let first = try KafkaConsumer(configuration: firstConfiguration, logger: log.logger)
+        try await first.subscribe(to: [topic])
+        let seen = AsyncStream<KafkaMessage>.makeStream()
+        let consuming = Task {
+            for try await message in first.messages { seen.continuation.yield(message) }
+        }
+        var firstValues: Set<String> = []
+        for await message in seen.stream {
+            firstValues.insert(message.valueString ?? "")
+            if firstValues.count == 2 { break }
+        }
+        consuming.cancel()
+        try await consuming.value
+        await first.close()
+        #expect(firstValues == ["a0", "a1"])
+        // librdkafka logs its LeaveGroup request under the LEAVE facility.
+        #expect(log.captured.contains { $0.metadata["kafka.facility"] == "LEAVE" })
+
+        let second = try KafkaConsumer(configuration: configuration)
+        try await second.subscribe(to: [topic])
+        _ = try await cluster.produce(["b0"], to: topic, partition: 0)
+        _ = try await cluster.produce(["b1"], to: topic, partition: 1)
+        let secondValues = try await collect(2, from: second).compactMap(\.valueString)
+        await second.close()
+
+        // The first member's offsets were committed on close: the second starts after a0/a1,
+        // and as the only member it reads both partitions.
+        #expect(Set(secondValues) == ["b0", "b1"])
+    }
+
+    @Test("auto.offset.reset=error ends the stream with a typed, non-retriable error")
+    func offsetResetErrorEndsStream() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("reset-error")
+        try cluster.createTopic(topic, partitions: 1)
+        _ = try await cluster.produce(["x"], to: topic)
+        var configuration = cluster.consumerConfiguration()
+        configuration.autoOffsetReset = .error
+        let consumer = try KafkaConsumer(configuration: configuration)
+        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0)])
+        await #expect(throws: KafkaError.self) {
+            for try await _ in consumer.messages {}
+        }
+        await consumer.close()
+    }
+}

@@ -1,0 +1,147 @@
+import AsyncKafka
+import AsyncKafkaTesting
+import Testing
+
+@Suite("Client lifecycle")
+struct LifecycleTests {
+    @Test("close is idempotent, also when called concurrently, and ends the message stream")
+    func closeIdempotent() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
+        async let a: Void = consumer.close()
+        async let b: Void = consumer.close()
+        _ = await (a, b)
+        await consumer.close()
+        var count = 0
+        for try await _ in consumer.messages { count += 1 }
+        #expect(count == 0)
+    }
+
+    @Test("a closed consumer refuses work with clientClosed")
+    func closedConsumer() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
+        await consumer.close()
+        let error = await #expect(throws: KafkaError.self) {
+            try await consumer.assign([KafkaTopicPartition(topic: "t", partition: 0)])
+        }
+        #expect(error?.code == .clientClosed)
+        let commitError = await #expect(throws: KafkaError.self) { try await consumer.commit() }
+        #expect(commitError?.code == .clientClosed)
+    }
+
+    @Test("breaking out of the loop closes the consumer")
+    func breakCloses() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("break")
+        try cluster.createTopic(topic, partitions: 1)
+        _ = try await cluster.produce(["a", "b", "c"], to: topic)
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
+        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        for try await _ in consumer.messages { break }
+        await consumer.close()
+        let error = await #expect(throws: KafkaError.self) { try await consumer.commit() }
+        #expect(error?.code == .clientClosed)
+    }
+
+    @Test("an error thrown in the loop closes the consumer")
+    func thrownErrorCloses() async throws {
+        struct Boom: Error {}
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("throw")
+        try cluster.createTopic(topic, partitions: 1)
+        _ = try await cluster.produce(["a"], to: topic)
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
+        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        await #expect(throws: Boom.self) {
+            for try await _ in consumer.messages { throw Boom() }
+        }
+        await consumer.close()
+        let error = await #expect(throws: KafkaError.self) {
+            try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0)])
+        }
+        #expect(error?.code == .clientClosed)
+    }
+
+    @Test("cancelling a task that waits for messages closes the consumer without a hang")
+    func cancelWhileWaiting() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("idle")
+        try cluster.createTopic(topic, partitions: 1)
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
+        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let task = Task { () -> Int in
+            var count = 0
+            for try await _ in consumer.messages { count += 1 }
+            return count
+        }
+        task.cancel()
+        #expect(try await task.value == 0)
+        await consumer.close()
+    }
+
+    @Test("the message stream can be iterated only once")
+    func iterateTwice() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
+        var first = consumer.messages.makeAsyncIterator()
+        var second = consumer.messages.makeAsyncIterator()
+        let error = await #expect(throws: KafkaError.self) { _ = try await second.next() }
+        #expect(error?.code == .alreadyIterating)
+        await consumer.close()
+        #expect(try await first.next() == nil)
+    }
+
+    @Test("sending with a closed producer gives clientClosed")
+    func closedProducer() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
+        await producer.close()
+        await producer.close()
+        let error = await #expect(throws: KafkaError.self) {
+            try await producer.send(KafkaProducerMessage(topic: "t", value: "v"))
+        }
+        #expect(error?.code == .clientClosed)
+        let enqueueError = await #expect(throws: KafkaError.self) {
+            try await producer.enqueue(KafkaProducerMessage(topic: "t", value: "v"))
+        }
+        #expect(enqueueError?.code == .clientClosed)
+    }
+
+    @Test("close reports every undeliverable message to its sender as purged")
+    func closePurges() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("purge")
+        try cluster.createTopic(topic, partitions: 1)
+        for broker in cluster.brokerIDs { try cluster.setBrokerDown(broker) }
+        var configuration = cluster.producerConfiguration()
+        configuration.messageTimeout = .seconds(60)
+        let producer = try KafkaProducer(configuration: configuration)
+        let sends = Task {
+            try await withThrowingTaskGroup(of: Result<KafkaDeliveryReport, KafkaError>.self) { group in
+                for index in 0..<5 {
+                    group.addTask {
+                        do throws(KafkaError) {
+                            return .success(try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "\(index)")))
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        // Every send has reached librdkafka's queue (the broker is down, so none can leave it).
+        while producer.queuedMessageCount < 5 { await Task.yield() }
+        await producer.close(timeout: .milliseconds(100))
+        let results = try await sends.value
+        #expect(results.count == 5)
+        for result in results {
+            guard case .failure(let error) = result else {
+                Issue.record("a message was delivered to a broker that is down")
+                continue
+            }
+            #expect(error.code == .purged)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import AsyncKafka
+import AsyncKafkaTesting
+import Testing
+
+@Suite("Producer")
+struct ProducerTests {
+    @Test("a full librdkafka queue makes senders wait instead of failing")
+    func queueFullWaits() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("queuefull")
+        try cluster.createTopic(topic, partitions: 1)
+        var configuration = cluster.producerConfiguration()
+        configuration.properties["queue.buffering.max.messages"] = "5"
+        let producer = try KafkaProducer(configuration: configuration)
+        for index in 0..<200 {
+            try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, value: "m\(index)"))
+        }
+        try await producer.flush(timeout: .seconds(30))
+        #expect(producer.queuedMessageCount == 0)
+        await producer.close()
+
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
+        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let received = try await collect(200, from: consumer)
+        #expect(received.map(\.valueString) == (0..<200).map { "m\($0)" })
+    }
+
+    @Test("messages with the same key land on the same partition")
+    func keyPartitioning() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("keys")
+        try cluster.createTopic(topic, partitions: 6)
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
+        var partitionsByKey: [String: Set<Int>] = [:]
+        for index in 0..<60 {
+            let key = "key-\(index % 5)"
+            let report = try await producer.send(KafkaProducerMessage(topic: topic, key: key, value: "v\(index)"))
+            partitionsByKey[key, default: []].insert(report.partition)
+        }
+        await producer.close()
+        #expect(partitionsByKey.count == 5)
+        #expect(partitionsByKey.values.allSatisfy { $0.count == 1 })
+    }
+
+    @Test("bad messages are refused with typed errors and nothing else is affected")
+    func badMessages() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("bad")
+        try cluster.createTopic(topic, partitions: 2)
+        var configuration = cluster.producerConfiguration()
+        configuration.messageMaxBytes = 10_000
+        let producer = try KafkaProducer(configuration: configuration)
+
+        let noTopic = await #expect(throws: KafkaError.self) {
+            try await producer.send(KafkaProducerMessage(topic: "", value: "v"))
+        }
+        #expect(noTopic?.code == .invalidArgument)
+        let negative = await #expect(throws: KafkaError.self) {
+            try await producer.send(KafkaProducerMessage(topic: topic, partition: -3, value: "v"))
+        }
+        #expect(negative?.code == .invalidArgument)
+        let tooLarge = await #expect(throws: KafkaError.self) {
+            try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: [UInt8](repeating: 1, count: 20_000)))
+        }
+        #expect(tooLarge?.code == .messageTooLarge)
+        let unknownPartition = await #expect(throws: KafkaError.self) {
+            try await producer.send(KafkaProducerMessage(topic: topic, partition: 7, value: "v"))
+        }
+        #expect(unknownPartition?.code == .unknownTopicOrPartition)
+
+        let report = try await producer.send(KafkaProducerMessage(topic: topic, partition: 1, value: "fine"))
+        #expect(report.offset == 0)
+        await producer.close()
+    }
+}
