@@ -24,8 +24,13 @@ enum RdKafkaConfiguration {
             let result = rd_kafka_conf_set(conf, key, value, &errorText, errorText.count)
             guard result == RD_KAFKA_CONF_OK else {
                 rd_kafka_conf_destroy(conf)
-                let reason = String(cBuffer: errorText)
-                let shown = ConfigurationSecrets.isSecret(key) ? ConfigurationSecrets.redacted : "\"\(value)\""
+                let secret = ConfigurationSecrets.isSecret(key)
+                var reason = String(cBuffer: errorText)
+                if secret && !value.isEmpty {
+                    // librdkafka's message quotes the rejected value.
+                    reason = reason.replacing(value, with: ConfigurationSecrets.redacted)
+                }
+                let shown = secret ? ConfigurationSecrets.redacted : "\"\(value)\""
                 let what = result == RD_KAFKA_CONF_UNKNOWN ? "unknown configuration key" : "invalid value \(shown)"
                 throw KafkaError(
                     code: .invalidConfiguration,
