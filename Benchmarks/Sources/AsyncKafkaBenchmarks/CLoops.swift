@@ -1,0 +1,66 @@
+import CBenchmarkLoops
+
+/// Swift entry points to the plain C librdkafka loops in `CBenchmarkLoops`.
+///
+/// The calls block the calling thread for the whole run, as a C program would;
+/// nothing else runs while they do.
+enum CLoops {
+    static var librdkafkaVersion: String {
+        String(cString: bench_c_librdkafka_version())
+    }
+
+    /// Throws when librdkafka rejects one of the `k=v;k=v` properties.
+    static func checkProperties(_ properties: String) throws(BenchmarkFailure) {
+        guard bench_c_check_conf(properties) == 0 else {
+            throw BenchmarkFailure("librdkafka \(Self.librdkafkaVersion) rejects the properties \(properties)")
+        }
+    }
+
+    static func produce(bootstrap: String, topic: String, partitions: Int, count: Int, size: Int) throws(BenchmarkFailure) -> Sample {
+        var seconds = 0.0
+        let delivered = bench_c_produce(bootstrap, topic, Int32(partitions), count, Int32(size), nil, &seconds)
+        guard delivered == count else {
+            throw BenchmarkFailure("C produce to \(topic): \(delivered) of \(count) messages delivered")
+        }
+        return Sample(count: delivered, seconds: seconds)
+    }
+
+    static func consumePoll(
+        bootstrap: String, topic: String, partitions: Int, expected: Int, size: Int, properties: String?
+    ) throws(BenchmarkFailure) -> Sample {
+        var seconds = 0.0
+        let consumed = withOptionalCString(properties) { extra in
+            bench_c_consume_poll(bootstrap, topic, Int32(partitions), expected, Int32(size), extra, &seconds)
+        }
+        guard consumed == expected else {
+            throw BenchmarkFailure("C consumer_poll loop on \(topic): \(consumed) of \(expected) messages")
+        }
+        return Sample(count: consumed, seconds: seconds)
+    }
+
+    static func consumeBatch(
+        bootstrap: String, topic: String, partitions: Int, expected: Int, size: Int, properties: String?
+    ) throws(BenchmarkFailure) -> Sample {
+        var seconds = 0.0
+        let consumed = withOptionalCString(properties) { extra in
+            bench_c_consume_batch(bootstrap, topic, Int32(partitions), expected, Int32(size), extra, &seconds)
+        }
+        guard consumed == expected else {
+            throw BenchmarkFailure("C consume_batch_queue loop on \(topic): \(consumed) of \(expected) messages")
+        }
+        return Sample(count: consumed, seconds: seconds)
+    }
+
+    /// Checks, by asking the broker for the watermarks, that `topic` holds exactly `expected` messages.
+    static func verifyTopic(bootstrap: String, topic: String, partitions: Int, expected: Int) throws(BenchmarkFailure) {
+        let held = bench_c_topic_message_count(bootstrap, topic, Int32(partitions))
+        guard held == expected else {
+            throw BenchmarkFailure("topic \(topic) holds \(held) messages, expected \(expected)")
+        }
+    }
+
+    private static func withOptionalCString<R>(_ string: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+        guard let string else { return body(nil) }
+        return string.withCString { body($0) }
+    }
+}
