@@ -42,7 +42,7 @@ struct ConsumerGroupTests {
         for try await message in first.messages {
             firstBatch.append(message)
             if firstBatch.count == 4 {
-                try await first.commit()
+                try await first.commit(message)
                 break
             }
         }
@@ -57,7 +57,7 @@ struct ConsumerGroupTests {
         #expect(rest.map(\.offset) == [4, 5, 6, 7, 8, 9])
     }
 
-    @Test("with auto-commit, closing commits exactly what the loop received")
+    @Test("with auto-commit, closing commits what the loop consumed; the message in hand is read again")
     func autoCommitOnClose() async throws {
         let cluster = try EmbeddedKafkaCluster()
         let topic = Unique.name("autocommit")
@@ -68,7 +68,7 @@ struct ConsumerGroupTests {
 
         let first = try KafkaConsumer(configuration: configuration)
         try await first.assign([partition])
-        // All 50 messages arrive in one batch; the loop takes 7 of them.
+        // All 50 messages arrive in one batch; the loop breaks while holding the 7th.
         let taken = try await collect(7, from: first)
         await first.close()
 
@@ -78,7 +78,51 @@ struct ConsumerGroupTests {
         await second.close()
 
         #expect(taken.last?.offset == 6)
-        #expect(next.first?.offset == 7)
+        #expect(next.first?.offset == 6)
+    }
+
+    @Test("with the automatic offset store off, only stored offsets are committed")
+    func manualStore() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("store")
+        try cluster.createTopic(topic, partitions: 1)
+        _ = try await cluster.produce((0..<10).map { "m\($0)" }, to: topic)
+        var configuration = cluster.consumerConfiguration()
+        configuration.enableAutoOffsetStore = false
+        let partition = KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)
+
+        let first = try KafkaConsumer(configuration: configuration)
+        try await first.assign([partition])
+        var count = 0
+        for try await message in first.messages {
+            count += 1
+            // Only every message up to offset 2 is "processed".
+            if message.offset <= 2 { try await first.store(message) }
+            if count == 8 { break }
+        }
+        await first.close()
+
+        let second = try KafkaConsumer(configuration: configuration)
+        try await second.assign([partition])
+        let next = try await collect(1, from: second)
+        await second.close()
+        #expect(next.first?.offset == 3)
+    }
+
+    @Test("storing or committing an offset for a partition that is not assigned is a typed error")
+    func storeUnassigned() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("unassigned")
+        try cluster.createTopic(topic, partitions: 2)
+        _ = try await cluster.produce(["x"], to: topic, partition: 0)
+        var configuration = cluster.consumerConfiguration()
+        configuration.enableAutoOffsetStore = false
+        let consumer = try KafkaConsumer(configuration: configuration)
+        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let stranger = KafkaMessage(topic: topic, partition: 1, offset: 0, value: nil)
+        let error = await #expect(throws: KafkaError.self) { try await consumer.store(stranger) }
+        #expect(error?.code == .partitionNotAssigned)
+        await consumer.close()
     }
 
     @Test("cancelling the consuming task closes the consumer: final commit, LeaveGroup, takeover")

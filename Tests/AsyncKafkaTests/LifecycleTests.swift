@@ -80,6 +80,58 @@ struct LifecycleTests {
         await consumer.close()
     }
 
+    @Test("cancellation ends the loop at the next message, not after the buffered batches")
+    func cancellationIsPrompt() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("prompt")
+        try cluster.createTopic(topic, partitions: 1)
+        _ = try await cluster.produce((0..<3000).map { "m\($0)" }, to: topic)
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
+        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let task = Task { () -> Int in
+            var count = 0
+            for try await _ in consumer.messages {
+                count += 1
+                if count == 10 { withUnsafeCurrentTask { $0?.cancel() } }
+            }
+            return count
+        }
+        #expect(try await task.value == 10)
+        await consumer.close()
+    }
+
+    @Test("close from another task ends the loop at its next message")
+    func closeEndsLoop() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("close-ends")
+        try cluster.createTopic(topic, partitions: 1)
+        _ = try await cluster.produce((0..<3000).map { "m\($0)" }, to: topic)
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
+        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        var count = 0
+        for try await _ in consumer.messages {
+            count += 1
+            if count == 10 { await consumer.close() }
+        }
+        #expect(count == 10)
+    }
+
+    @Test("a consumer without a group reads assigned partitions but cannot subscribe or commit")
+    func noGroup() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("nogroup")
+        try cluster.createTopic(topic, partitions: 1)
+        _ = try await cluster.produce(["a", "b"], to: topic)
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: nil))
+        let subscribeError = await #expect(throws: KafkaError.self) { try await consumer.subscribe(to: [topic]) }
+        #expect(subscribeError?.configurationKey == "group.id")
+        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let messages = try await collect(2, from: consumer)
+        #expect(messages.compactMap(\.valueString) == ["a", "b"])
+        let commitError = await #expect(throws: KafkaError.self) { try await consumer.commit() }
+        #expect(commitError?.code == .invalidConfiguration)
+    }
+
     @Test("the message stream can be iterated only once")
     func iterateTwice() async throws {
         let cluster = try EmbeddedKafkaCluster()

@@ -1,6 +1,6 @@
 /// What every AsyncKafka client configuration has in common.
 ///
-/// A configuration *is* a dictionary of librdkafka properties
+/// Everything librdkafka is told is a dictionary of librdkafka properties
 /// (``properties``); the typed Swift properties read and write entries of that
 /// dictionary. There is one source of truth: setting
 /// `properties["client.id"]` and setting ``clientID`` are the same thing.
@@ -35,10 +35,14 @@ extension KafkaClientConfiguration {
 
     /// A textual form of the configuration with every secret redacted.
     public var description: String {
-        let entries = self.properties.keys.sorted().map { key in
+        "\(Self.self)(\(self.redactedProperties))"
+    }
+
+    /// The properties as `key=value` pairs, sorted, with every secret value redacted.
+    var redactedProperties: String {
+        self.properties.keys.sorted().map { key in
             "\(key)=\(ConfigurationSecrets.isSecret(key) ? ConfigurationSecrets.redacted : self.properties[key]!)"
-        }
-        return "\(Self.self)(\(entries.joined(separator: ", ")))"
+        }.joined(separator: ", ")
     }
 
     /// Reads a property holding milliseconds as a `Duration`.

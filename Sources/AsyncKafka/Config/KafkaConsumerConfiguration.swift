@@ -9,6 +9,7 @@
 /// config.properties["fetch.wait.max.ms"] = "10"   // any librdkafka property
 /// ```
 public struct KafkaConsumerConfiguration: KafkaClientConfiguration {
+    /// The librdkafka properties of the consumer; see ``KafkaClientConfiguration/properties``.
     public var properties: [String: String]
 
     /// How many messages the consumer hands from librdkafka to the message stream at once (at most).
@@ -69,11 +70,13 @@ public struct KafkaConsumerConfiguration: KafkaClientConfiguration {
     }
 
     /// Whether the message stream stores each message's offset once the loop has
-    /// moved past it (`enable.auto.offset.store`, default `true`).
+    /// consumed it, that is, asked for the next one (`enable.auto.offset.store`, default `true`).
     ///
-    /// AsyncKafka stores offsets itself, when your loop has received a message,
+    /// AsyncKafka stores offsets itself, when your loop has consumed a message,
     /// not when librdkafka hands it to the stream's buffer; so messages still
     /// waiting in the buffer when the consumer closes are not committed.
+    /// Turn it off to decide yourself: then only offsets you pass to
+    /// ``KafkaConsumer/store(_:)`` or ``KafkaConsumer/commit(_:)`` are committed.
     public var enableAutoOffsetStore: Bool {
         get { self.flag("enable.auto.offset.store") ?? true }
         set { self.properties["enable.auto.offset.store"] = String(newValue) }
@@ -89,6 +92,14 @@ public struct KafkaConsumerConfiguration: KafkaClientConfiguration {
     public var fetchWaitMax: Duration? {
         get { self.milliseconds("fetch.wait.max.ms") }
         set { self.setMilliseconds("fetch.wait.max.ms", newValue) }
+    }
+}
+
+extension KafkaConsumerConfiguration {
+    /// A textual form with every secret redacted.
+    public var description: String {
+        "KafkaConsumerConfiguration(batchSize: \(self.batchSize), maxBufferedBatches: \(self.maxBufferedBatches), "
+            + "properties: \(self.redactedProperties))"
     }
 }
 

@@ -6,6 +6,7 @@
 /// config.properties["compression.type"] = "lz4"   // any librdkafka property
 /// ```
 public struct KafkaProducerConfiguration: KafkaClientConfiguration {
+    /// The librdkafka properties of the producer; see ``KafkaClientConfiguration/properties``.
     public var properties: [String: String]
 
     /// Creates a configuration.

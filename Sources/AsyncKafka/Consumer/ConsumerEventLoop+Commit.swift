@@ -1,14 +1,15 @@
 import CRdKafka
 
 extension ConsumerEventLoop {
-    /// Commits the stored offsets (after storing what the application has received) and waits for the broker's answer.
-    func commit() async throws(KafkaError) {
+    /// Commits `offsets` (the next offset to read per partition), or when `nil` the stored offsets
+    /// after storing what the application has consumed, and waits for the broker's answer.
+    func commit(_ offsets: [KafkaTopicPartition]? = nil) async throws(KafkaError) {
         guard self.groupID != nil else {
             throw KafkaError(code: .invalidConfiguration, message: "commit needs a group.id", configurationKey: "group.id")
         }
         do {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                self.submit { loop in loop.startCommit(continuation) }
+                self.submit { loop in loop.startCommit(offsets, continuation) }
             }
         } catch let error as KafkaError {
             throw error
@@ -18,18 +19,19 @@ extension ConsumerEventLoop {
     }
 
     /// Issues the commit on the thread; the result arrives through ``completeCommit(id:error:offsets:)``.
-    private func startCommit(_ continuation: CheckedContinuation<Void, any Error>) {
+    private func startCommit(_ offsets: [KafkaTopicPartition]?, _ continuation: CheckedContinuation<Void, any Error>) {
         guard self.machine.state == .running, let resources = self.resources else {
             continuation.resume(throwing: KafkaError.clientClosed("the consumer"))
             return
         }
         self.storeConsumedOffsets(resources)
+        let list = offsets.map { TopicPartitionList($0) }
         let id = self.nextCommitID
         self.nextCommitID += 1
         self.pendingCommits[id] = continuation
         let err = rd_kafka_commit_queue(
             resources.handle.pointer,
-            nil,
+            list?.pointer,
             resources.commitQueue,
             ConsumerCallbacks.commitCompleted,
             UnsafeMutableRawPointer(bitPattern: id)
@@ -52,6 +54,18 @@ extension ConsumerEventLoop {
             }
         default:
             continuation.resume(throwing: KafkaError.rdKafka(err, context: "commit", fallback: .commitFailed))
+        }
+    }
+
+    /// Stores `offsets` (the next offset to read per partition) for the next commit.
+    ///
+    /// - Throws: ``KafkaError/Code/partitionNotAssigned`` for a partition this consumer does not own.
+    func store(_ offsets: [KafkaTopicPartition]) async throws(KafkaError) {
+        try await self.perform { _, resources throws(KafkaError) in
+            let list = TopicPartitionList(offsets)
+            let err = rd_kafka_offsets_store(resources.handle.pointer, list.pointer)
+            if let failure = list.firstError(context: "store offset for") { throw failure }
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "store offsets") }
         }
     }
 }

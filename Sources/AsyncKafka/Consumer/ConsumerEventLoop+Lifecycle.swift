@@ -47,6 +47,7 @@ extension ConsumerEventLoop {
     /// Ends the stream with `error` and closes the consumer. On the thread.
     func fail(with error: KafkaError) {
         self.logger.error("consumer stopped by an error", metadata: ["kafka.error": "\(error)"])
+        self.markStopping(failure: error)
         self.continuation.finish(throwing: error)
         self.perform(self.machine.closeRequested())
     }
@@ -55,6 +56,7 @@ extension ConsumerEventLoop {
     func perform(_ action: ConsumerStateMachine.CloseAction) {
         guard case .beginClose = action, let resources = self.resources else { return }
         self.logger.debug("closing consumer")
+        self.markStopping(failure: nil)
         self.storeConsumedOffsets(resources)
         self.continuation.finish()
         if let error = rd_kafka_consumer_close_queue(resources.handle.pointer, resources.queue) {

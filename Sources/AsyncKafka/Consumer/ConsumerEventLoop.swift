@@ -28,7 +28,14 @@ final class ConsumerEventLoop: @unchecked Sendable {
     let batchSize: Int
     /// Whether the loop stores offsets of handed-out messages (`enable.auto.offset.store`).
     let storesOffsets: Bool
+    /// The configured consumer group; `nil` when the consumer only reads assigned partitions.
     let groupID: String?
+    /// How long an idle consumer may go without polling librdkafka (a third of `max.poll.interval.ms`).
+    let idlePollMilliseconds: Int
+    /// Set once the consumer starts closing: the iterator stops handing out buffered messages.
+    private let stopping = Atomic<Bool>(false)
+    /// The error that stopped the consumer, if any; the iterator throws it.
+    private let failureBox = Mutex<KafkaError?>(nil)
     /// The batches, until an iterator claims them.
     let streamClaim: Mutex<AsyncThrowingStream<[KafkaMessage], any Error>?>
     let continuation: AsyncThrowingStream<[KafkaMessage], any Error>.Continuation
@@ -42,8 +49,13 @@ final class ConsumerEventLoop: @unchecked Sendable {
 
     init(configuration: KafkaConsumerConfiguration, logger: Logger) throws(KafkaError) {
         var properties = configuration.properties
-        // The loop stores offsets itself, when the application has received a message.
+        // The loop stores offsets itself, when the application has consumed a message.
         properties["enable.auto.offset.store"] = "false"
+        if configuration.groupID == nil {
+            // librdkafka's consumer needs a group even for assigned partitions; this one never commits.
+            properties["group.id"] = "asynckafka-unnamed-\(UInt64.random(in: 0...UInt64.max))"
+            properties["enable.auto.commit"] = "false"
+        }
         // librdkafka logs are queued and served on the client thread.
         properties["log.queue"] = "true"
         let conf = try RdKafkaConfiguration.make(properties)
@@ -54,6 +66,8 @@ final class ConsumerEventLoop: @unchecked Sendable {
         self.credits = Atomic(max(1, configuration.maxBufferedBatches))
         self.storesOffsets = configuration.enableAutoOffsetStore
         self.groupID = configuration.groupID
+        let maxPollInterval = properties["max.poll.interval.ms"].flatMap { Int($0) } ?? 300_000
+        self.idlePollMilliseconds = max(100, maxPollInterval / 3)
         let (stream, continuation) = AsyncThrowingStream<[KafkaMessage], any Error>.makeStream()
         self.streamClaim = Mutex(stream)
         self.continuation = continuation
@@ -93,7 +107,11 @@ final class ConsumerEventLoop: @unchecked Sendable {
             self.storeConsumedOffsets(resources)
             _ = rd_kafka_queue_poll_callback(resources.commitQueue, 0)
             self.serveMessages(resources)
-            return .untilWoken
+            // librdkafka counts a consumer that does not poll within max.poll.interval.ms as gone.
+            // While the application waits for messages (the stream has room), poll on its behalf
+            // even when nothing arrives; while it is busy (no room), let librdkafka notice.
+            return self.credits.load(ordering: .relaxed) > 0
+                ? .atMost(milliseconds: self.idlePollMilliseconds) : .untilWoken
         case .closing:
             _ = rd_kafka_queue_poll_callback(resources.commitQueue, 0)
             self.discardMessages(resources)
@@ -172,6 +190,22 @@ final class ConsumerEventLoop: @unchecked Sendable {
             }
             return error
         }
+    }
+
+    /// Whether the consumer is closing (any thread).
+    var isStopping: Bool {
+        self.stopping.load(ordering: .relaxed)
+    }
+
+    /// The error that stopped the consumer, if any (any thread).
+    var failure: KafkaError? {
+        self.failureBox.withLock { $0 }
+    }
+
+    /// Marks the consumer as closing, remembering `failure` when an error stopped it. On the thread.
+    func markStopping(failure: KafkaError?) {
+        if let failure { self.failureBox.withLock { $0 = $0 ?? failure } }
+        self.stopping.store(true, ordering: .relaxed)
     }
 
     // MARK: Offsets

@@ -1,16 +1,17 @@
 import Synchronization
 
-/// Which messages of the stream the application has received.
+/// Which messages of the stream the application has finished with.
 ///
-/// The message iterator records its position here, cheaply (one relaxed
-/// atomic store per message). The client thread reads it whenever offsets must
-/// be stored — on every wake-up, before a commit, before partitions are
-/// revoked, and when the consumer closes — so that exactly the messages the
-/// loop has received count as consumed, never those still waiting in the
-/// stream's buffer.
+/// A message is consumed once the loop asks for the next one. The message
+/// iterator records that here, cheaply (one relaxed atomic store per
+/// message). The client thread reads it whenever offsets must be stored — on
+/// every wake-up, before a commit, before partitions are revoked, and when the
+/// consumer closes — so that exactly the consumed messages are committed,
+/// never the one being processed nor those still waiting in the stream's
+/// buffer.
 final class ConsumptionProgress: Sendable {
     private struct Batches {
-        /// Batches the iterator has moved past entirely, not yet stored.
+        /// Batches the loop has consumed entirely, not yet stored.
         var finished: [[KafkaMessage]] = []
         /// The batch the iterator is handing out.
         var current: [KafkaMessage] = []
@@ -19,10 +20,10 @@ final class ConsumptionProgress: Sendable {
     }
 
     private let batches = Mutex(Batches())
-    /// How many messages of `current` the iterator has handed out.
-    private let handedOut = Atomic<Int>(0)
+    /// How many messages of `current` the loop has consumed.
+    private let consumed = Atomic<Int>(0)
 
-    /// The iterator moves on to `batch`; the previous one is entirely handed out.
+    /// The iterator moves on to `batch`; the previous one is entirely consumed.
     func startBatch(_ batch: [KafkaMessage]) {
         self.batches.withLock { batches in
             if batches.taken < batches.current.count {
@@ -30,23 +31,23 @@ final class ConsumptionProgress: Sendable {
             }
             batches.current = batch
             batches.taken = 0
-            self.handedOut.store(0, ordering: .relaxed)
+            self.consumed.store(0, ordering: .relaxed)
         }
     }
 
-    /// The iterator has handed out the first `count` messages of the current batch.
+    /// The loop has consumed the first `count` messages of the current batch.
     @inline(__always)
-    func markHandedOut(_ count: Int) {
-        self.handedOut.store(count, ordering: .relaxed)
+    func markConsumed(_ count: Int) {
+        self.consumed.store(count, ordering: .relaxed)
     }
 
-    /// Takes every handed-out message not yet taken, as the next offset to commit per partition.
+    /// Takes every consumed message not yet taken, as the next offset to commit per partition.
     func takeConsumedOffsets() -> [KafkaTopicPartition] {
         self.batches.withLock { batches in
             var offsets = NextOffsets()
             for batch in batches.finished { offsets.add(batch[...]) }
             batches.finished.removeAll()
-            let count = min(self.handedOut.load(ordering: .relaxed), batches.current.count)
+            let count = min(self.consumed.load(ordering: .relaxed), batches.current.count)
             if count > batches.taken {
                 offsets.add(batches.current[batches.taken..<count])
                 batches.taken = count

@@ -17,7 +17,7 @@ import Logging
 /// that serves its queues; no blocking librdkafka call runs on Swift's
 /// cooperative thread pool. Ending the iteration of ``messages`` (normally,
 /// with `break`, by a thrown error or by cancelling the task) closes the
-/// consumer: the offsets of what the loop received are committed (when
+/// consumer: the offsets of what the loop consumed are committed (when
 /// auto-commit is on), the consumer leaves its group and everything is freed.
 /// ``close()`` does the same explicitly and waits for it. If the consumer is
 /// released without either, it closes in the background.
@@ -30,6 +30,8 @@ public actor KafkaConsumer {
 
     /// Creates a consumer. Nothing is read until you ``subscribe(to:)`` or ``assign(_:)``.
     ///
+    /// Without a ``KafkaConsumerConfiguration/groupID`` the consumer can read assigned
+    /// partitions but not subscribe or commit.
     /// - Throws: ``KafkaError`` with ``KafkaError/Code/invalidConfiguration`` naming the key
     ///   when librdkafka rejects a property, or ``KafkaError/Code/unsupportedLibraryVersion``.
     public init(
@@ -94,17 +96,42 @@ public actor KafkaConsumer {
         }
     }
 
-    /// Commits the offsets of every message the loop has received so far and waits for the broker's answer.
+    /// Commits the offsets of every message the loop has consumed so far and waits for the broker's answer.
     ///
+    /// A message is consumed once the loop has asked for the next one; to commit
+    /// the message you are processing, use ``commit(_:)``.
     /// - Throws: ``KafkaError`` with ``KafkaError/Code/commitFailed`` (or a more specific code)
-    ///   when the broker rejects the commit, ``KafkaError/Code/clientClosed`` once closed.
+    ///   when the broker rejects the commit, ``KafkaError/Code/invalidConfiguration`` without a
+    ///   consumer group, ``KafkaError/Code/clientClosed`` once closed.
     public func commit() async throws(KafkaError) {
         try await self.loop.commit()
     }
 
+    /// Commits `message` and everything before it in its partition, and waits for the broker's answer.
+    ///
+    /// - Throws: as ``commit()``; ``KafkaError/Code/partitionNotAssigned`` (or ``KafkaError/Code/commitFailed``)
+    ///   when the partition was revoked from this consumer.
+    public func commit(_ message: KafkaMessage) async throws(KafkaError) {
+        try await self.loop.commit([Self.nextOffset(after: message)])
+    }
+
+    /// Stores `message`'s offset for the next commit (automatic or ``commit()``).
+    ///
+    /// Use it with ``KafkaConsumerConfiguration/enableAutoOffsetStore`` off, after a message is
+    /// processed, for at-least-once processing that decides itself what counts as done.
+    /// - Throws: ``KafkaError/Code/partitionNotAssigned`` when the partition is not assigned
+    ///   to this consumer (for example after a rebalance took it away).
+    public func store(_ message: KafkaMessage) async throws(KafkaError) {
+        try await self.loop.store([Self.nextOffset(after: message)])
+    }
+
+    private static func nextOffset(after message: KafkaMessage) -> KafkaTopicPartition {
+        KafkaTopicPartition(topic: message.topic, partition: message.partition, offset: .offset(message.offset + 1))
+    }
+
     /// Closes the consumer and waits until it is closed: commits the offsets of
-    /// what was received (with auto-commit on), leaves the group, ends
-    /// ``messages`` and frees librdkafka's resources.
+    /// what was consumed (with auto-commit on), leaves the group, ends the
+    /// iteration of ``messages`` at its next message, and frees librdkafka's resources.
     ///
     /// Idempotent: later calls return once the consumer is closed.
     public func close() async {

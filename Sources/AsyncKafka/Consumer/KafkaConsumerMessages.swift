@@ -10,23 +10,33 @@ import Synchronization
 ///
 /// Messages cross from librdkafka in batches (up to
 /// ``KafkaConsumerConfiguration/batchSize``); the iterator hands them out one
-/// by one without any further synchronisation, so iterating costs about as
-/// much as a plain C poll loop.
+/// by one without any further synchronisation.
 ///
 /// - The sequence can be iterated **once**: a second iterator throws
 ///   ``KafkaError/Code/alreadyIterating``.
+/// - A message counts as *consumed* once the loop asks for the next one: its
+///   offset is then stored, and committed by auto-commit, ``KafkaConsumer/commit()``
+///   or the close. The message the loop was working on when it ended (by
+///   `break`, a thrown error or cancellation) is not committed, so it is read
+///   again by the next consumer of the group: at-least-once, nothing lost.
+///   ``KafkaConsumer/commit(_:)`` commits a message explicitly.
 /// - When the iteration ends — the loop finishes, `break`s, throws, or its task
-///   is cancelled — the consumer **closes**: the offsets of the messages the
-///   loop received are committed (with auto-commit on), the consumer leaves its
-///   group and frees its resources. `await consumer.close()` waits for that.
+///   is cancelled — the consumer **closes**: the consumed offsets are committed
+///   (with auto-commit on), the consumer leaves its group and frees its
+///   resources. `await consumer.close()` waits for that. Cancellation and
+///   ``KafkaConsumer/close()`` take effect at the next message: batches still
+///   buffered are not handed out.
 /// - A non-retriable error ends the iteration by throwing a ``KafkaError``;
 ///   retriable ones (a broker going away, say) are logged and the stream goes on.
 public struct KafkaConsumerMessages: AsyncSequence, Sendable {
+    /// A consumed message.
     public typealias Element = KafkaMessage
-    public typealias Failure = any Error
+    /// Iteration throws only ``KafkaError``.
+    public typealias Failure = KafkaError
 
     let loop: ConsumerEventLoop
 
+    /// Claims the consumer's message stream; only the first iterator receives messages.
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(loop: self.loop)
     }
@@ -44,23 +54,30 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
             self.lifetime = IterationLifetime(loop: loop, ownsStream: stream != nil)
         }
 
-        /// The next message, or `nil` when the consumer closed or the task was cancelled.
-        public mutating func next(isolation actor: isolated (any Actor)? = #isolation) async throws -> KafkaMessage? {
+        /// The next message, or `nil` once the consumer is closing or the task is cancelled.
+        public mutating func next(
+            isolation actor: isolated (any Actor)? = #isolation
+        ) async throws(KafkaError) -> KafkaMessage? {
+            let loop = self.lifetime.loop
+            // Everything handed out before this call is consumed.
+            loop.progress.markConsumed(self.index)
+            if loop.isStopping || Task.isCancelled {
+                return try self.stop()
+            }
             if self.index < self.batch.count {
                 let message = self.batch[self.index]
                 self.index += 1
-                self.lifetime.loop.progress.markHandedOut(self.index)
                 return message
             }
             return try await self.nextBatch(isolation: actor)
         }
 
-        /// The next message, or `nil` when the consumer closed or the task was cancelled.
-        public mutating func next() async throws -> KafkaMessage? {
+        /// The next message, or `nil` once the consumer is closing or the task is cancelled.
+        public mutating func next() async throws(KafkaError) -> KafkaMessage? {
             try await self.next(isolation: nil)
         }
 
-        private mutating func nextBatch(isolation actor: isolated (any Actor)?) async throws -> KafkaMessage? {
+        private mutating func nextBatch(isolation actor: isolated (any Actor)?) async throws(KafkaError) -> KafkaMessage? {
             guard self.batches != nil else {
                 if self.lifetime.ownsStream { return nil }
                 throw KafkaError(code: .alreadyIterating, message: "the consumer's messages are already being iterated")
@@ -69,17 +86,24 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
                 while let next = try await self.batches!.next(isolation: actor) {
                     self.lifetime.loop.returnCredit()
                     guard !next.isEmpty else { continue }
+                    if self.lifetime.loop.isStopping || Task.isCancelled { break }
                     self.lifetime.loop.progress.startBatch(next)
                     self.batch = next
                     self.index = 1
-                    self.lifetime.loop.progress.markHandedOut(1)
                     return next[0]
                 }
             } catch {
                 self.end()
-                throw error
+                throw error as? KafkaError ?? KafkaError(code: .librdkafka, message: "\(error)")
             }
+            return try self.stop()
+        }
+
+        /// Ends the iteration: with the error that stopped the consumer, if any, else with `nil`.
+        private mutating func stop() throws(KafkaError) -> KafkaMessage? {
+            let failure = self.batches == nil ? nil : self.lifetime.loop.failure
             self.end()
+            if let failure { throw failure }
             return nil
         }
 

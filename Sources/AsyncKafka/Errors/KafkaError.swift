@@ -45,6 +45,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         self.code == .fatal
     }
 
+    /// The code, the message, and the configuration key and librdkafka code when there are any.
     public var description: String {
         var text = "KafkaError.\(self.code): \(self.message)"
         if let key = self.configurationKey { text += " (key: \(key))" }
@@ -62,6 +63,7 @@ extension KafkaError {
         private let name: String
         private init(_ name: String) { self.name = name }
 
+        /// The code's name, such as `clientClosed`.
         public var description: String { self.name }
 
         /// A configuration key is unknown to librdkafka or its value is invalid.
@@ -86,6 +88,8 @@ extension KafkaError {
         public static let commitFailed = Code("commitFailed")
         /// The operation needs a partition that is not currently assigned to this consumer.
         public static let partitionNotAssigned = Code("partitionNotAssigned")
+        /// The task was cancelled before the operation took effect.
+        public static let cancelled = Code("cancelled")
         /// The operation did not complete in time.
         public static let timedOut = Code("timedOut")
         /// A fatal error: the client cannot be used any more and must be closed.
@@ -133,6 +137,7 @@ extension KafkaError {
             }
         }
 
+        /// The name, the raw value and librdkafka's explanation.
         public var description: String {
             let text = String(cString: rd_kafka_err2str(rd_kafka_resp_err_t(self.rawValue)))
             return "\(self.name) (\(self.rawValue)): \(text)"

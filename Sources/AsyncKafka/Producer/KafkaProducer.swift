@@ -47,7 +47,11 @@ public final class KafkaProducer: Sendable {
     ///   ``KafkaError/Code/invalidArgument`` for a bad topic or partition,
     ///   ``KafkaError/Code/messageTooLarge``, ``KafkaError/Code/deliveryFailed`` (or a
     ///   more specific code) when the broker did not take it, ``KafkaError/Code/purged`` when
-    ///   the producer closed before it could be delivered.
+    ///   the producer closed before it could be delivered, ``KafkaError/Code/cancelled`` when the
+    ///   task is cancelled while it waits for room in librdkafka's queue.
+    ///
+    /// Once librdkafka has taken the message it cannot be recalled, so from then
+    /// on cancelling the task does not end the wait for the acknowledgement.
     @discardableResult
     public func send(_ message: KafkaProducerMessage) async throws(KafkaError) -> KafkaDeliveryReport {
         while true {
@@ -72,7 +76,7 @@ public final class KafkaProducer: Sendable {
             }
             switch outcome {
             case .delivered(let report): return report
-            case .queueFull(let generation): await self.loop.waitForSpace(after: generation)
+            case .queueFull(let generation): try await self.waitForSpace(after: generation)
             }
         }
     }
@@ -82,10 +86,18 @@ public final class KafkaProducer: Sendable {
     /// Returns once librdkafka has taken the message, waiting for room if its
     /// queue is full. A delivery failure is logged. Use ``flush(timeout:)`` to
     /// wait for everything enqueued.
+    /// - Throws: as ``send(_:)``, for what can go wrong before the message is enqueued.
     public func enqueue(_ message: KafkaProducerMessage) async throws(KafkaError) {
         while case .queueFull(let generation) = try self.loop.enqueue(message, opaque: nil) {
-            await self.loop.waitForSpace(after: generation)
+            try await self.waitForSpace(after: generation)
         }
+    }
+
+    private func waitForSpace(after generation: Int) async throws(KafkaError) {
+        guard !Task.isCancelled else {
+            throw KafkaError(code: .cancelled, message: "cancelled while waiting for room in the producer queue")
+        }
+        await self.loop.waitForSpace(after: generation)
     }
 
     /// How many messages are waiting for delivery: in librdkafka's queue or in flight to a broker
