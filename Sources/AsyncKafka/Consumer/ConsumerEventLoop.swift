@@ -136,19 +136,18 @@ final class ConsumerEventLoop: @unchecked Sendable {
         while self.machine.state == .running, self.credits.load(ordering: .acquiring) > 0 {
             let count = rd_kafka_consume_batch_queue(resources.queue, 0, self.messageBuffer, self.batchSize)
             guard count > 0 else { return }
-            var batch = [KafkaMessage]()
-            batch.reserveCapacity(count)
             var failure: KafkaError?
-            var topicCache = TopicNameCache()
-            for index in 0..<count {
-                let message = self.messageBuffer[index]!
-                if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    if failure == nil { batch.append(KafkaMessage(message, topics: &topicCache)) }
-                } else if failure == nil {
-                    failure = self.classify(message, resources)
+            var usable = count
+            for index in 0..<count where self.messageBuffer[index]!.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                if let error = self.classify(self.messageBuffer[index]!, resources) {
+                    // Messages after a stopping error are not handed out (nor committed).
+                    failure = error
+                    usable = index
+                    break
                 }
-                rd_kafka_message_destroy(message)
             }
+            let batch = MessageBatchBuilder.build(self.messageBuffer, count: usable)
+            for index in 0..<count { rd_kafka_message_destroy(self.messageBuffer[index]) }
             if !batch.isEmpty {
                 self.credits.subtract(1, ordering: .releasing)
                 if case .terminated = self.continuation.yield(batch) { return }
@@ -256,19 +255,5 @@ final class ConsumerEventLoop: @unchecked Sendable {
     /// Submits a job without waiting for it.
     func submit(_ job: @escaping @Sendable (ConsumerEventLoop) -> Void) {
         self.thread.submit { job(self) }
-    }
-}
-
-/// Remembers the last topic handle's name while a batch is converted (messages arrive in runs per partition).
-struct TopicNameCache {
-    private var handle: OpaquePointer?
-    private var name = ""
-
-    mutating func name(of handle: OpaquePointer) -> String {
-        if handle != self.handle {
-            self.handle = handle
-            self.name = String(cString: rd_kafka_topic_name(handle))
-        }
-        return self.name
     }
 }

@@ -6,36 +6,71 @@ import Glibc
 import Darwin
 #endif
 
-extension KafkaMessage {
-    /// Copies a consumed librdkafka message into a Swift value.
+/// Converts a batch of consumed librdkafka messages into ``KafkaMessage`` values.
+///
+/// Keys and values of the whole batch are copied into one ``KafkaBytesStorage``
+/// (one allocation per batch); each message's ``KafkaBytes`` views its part.
+/// librdkafka's distinction between absent (`NULL`: a tombstone, no key) and
+/// empty is kept, for header values too.
+enum MessageBatchBuilder {
+    /// Builds the messages `messages[0..<count]` that have no error; the caller destroys them all.
     ///
-    /// Key and value keep librdkafka's distinction between absent (`NULL`,
-    /// e.g. a tombstone) and empty. Header values likewise.
-    init(_ message: UnsafeMutablePointer<rd_kafka_message_t>, topics: inout TopicNameCache) {
-        let raw = message.pointee
-        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-        let milliseconds = rd_kafka_message_timestamp(message, &timestampType)
-        let timestamp: KafkaTimestamp? = switch timestampType {
-        case RD_KAFKA_TIMESTAMP_CREATE_TIME: KafkaTimestamp(millisecondsSince1970: milliseconds, kind: .createTime)
-        case RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME: KafkaTimestamp(millisecondsSince1970: milliseconds, kind: .logAppendTime)
-        default: nil
+    /// Topic names are cached for the batch only: a topic handle's address may be reused later.
+    static func build(
+        _ messages: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>,
+        count: Int
+    ) -> [KafkaMessage] {
+        var total = 0
+        for index in 0..<count {
+            let raw = messages[index]!.pointee
+            guard raw.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
+            total += (raw.payload == nil ? 0 : raw.len) + (raw.key == nil ? 0 : raw.key_len)
         }
-        self.init(
-            topic: raw.rkt.map { topics.name(of: $0) } ?? "",
-            partition: Int(raw.partition),
-            offset: raw.offset,
-            key: raw.key.map { Self.bytes($0, count: raw.key_len) },
-            value: raw.payload.map { Self.bytes($0, count: raw.len) },
-            headers: Self.headers(of: message),
-            timestamp: timestamp
-        )
+        let storage = KafkaBytesStorage(capacity: total)
+        var cursor = 0
+        var topics = TopicNameCache()
+        var batch: [KafkaMessage] = []
+        batch.reserveCapacity(count)
+        for index in 0..<count {
+            let message = messages[index]!
+            let raw = message.pointee
+            guard raw.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
+            let key = raw.key.map { Self.copy($0, count: raw.key_len, into: storage, at: &cursor) }
+            let value = raw.payload.map { Self.copy($0, count: raw.len, into: storage, at: &cursor) }
+            batch.append(
+                KafkaMessage(
+                    topic: raw.rkt.map { topics.name(of: $0) } ?? "",
+                    partition: Int(raw.partition),
+                    offset: raw.offset,
+                    key: key,
+                    value: value,
+                    headers: Self.headers(of: message),
+                    timestamp: Self.timestamp(of: message)
+                )
+            )
+        }
+        return batch
     }
 
     @inline(__always)
-    static func bytes(_ pointer: UnsafeRawPointer, count: Int) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if count > 0 { memcpy(buffer.baseAddress!, pointer, count) }
-            initialized = count
+    private static func copy(
+        _ source: UnsafeRawPointer,
+        count: Int,
+        into storage: KafkaBytesStorage,
+        at cursor: inout Int
+    ) -> KafkaBytes {
+        if count > 0 { memcpy(storage.base + cursor, source, count) }
+        defer { cursor += count }
+        return KafkaBytes(storage: storage, start: cursor, count: count)
+    }
+
+    private static func timestamp(of message: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaTimestamp? {
+        var kind = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let milliseconds = rd_kafka_message_timestamp(message, &kind)
+        switch kind {
+        case RD_KAFKA_TIMESTAMP_CREATE_TIME: return KafkaTimestamp(millisecondsSince1970: milliseconds, kind: .createTime)
+        case RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME: return KafkaTimestamp(millisecondsSince1970: milliseconds, kind: .logAppendTime)
+        default: return nil
         }
     }
 
@@ -53,10 +88,24 @@ extension KafkaMessage {
             headers.append(
                 KafkaHeader(
                     name: name.map { String(cString: $0) } ?? "",
-                    value: value.map { Self.bytes($0, count: size) }
+                    value: value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }
                 )
             )
         }
         return headers
+    }
+}
+
+/// Remembers the last topic handle's name while a batch is converted (messages arrive in runs per partition).
+struct TopicNameCache {
+    private var handle: OpaquePointer?
+    private var name = ""
+
+    mutating func name(of handle: OpaquePointer) -> String {
+        if handle != self.handle {
+            self.handle = handle
+            self.name = String(cString: rd_kafka_topic_name(handle))
+        }
+        return self.name
     }
 }

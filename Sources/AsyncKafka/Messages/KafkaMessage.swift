@@ -12,9 +12,9 @@ public struct KafkaMessage: Sendable, Hashable {
     /// The message's offset within its partition.
     public var offset: Int64
     /// The message key, or `nil` when it has none.
-    public var key: [UInt8]?
+    public var key: KafkaBytes?
     /// The message value, or `nil` for a tombstone.
-    public var value: [UInt8]?
+    public var value: KafkaBytes?
     /// The message headers, in the order they were written (names may repeat).
     public var headers: [KafkaHeader]
     /// When the message was created or appended to the log, if the broker reports it.
@@ -25,8 +25,8 @@ public struct KafkaMessage: Sendable, Hashable {
         topic: String,
         partition: Int,
         offset: Int64,
-        key: [UInt8]? = nil,
-        value: [UInt8]?,
+        key: KafkaBytes? = nil,
+        value: KafkaBytes?,
         headers: [KafkaHeader] = [],
         timestamp: KafkaTimestamp? = nil
     ) {
@@ -41,12 +41,12 @@ public struct KafkaMessage: Sendable, Hashable {
 
     /// The key decoded as UTF-8, or `nil` when there is no key or it is not valid UTF-8.
     public var keyString: String? {
-        self.key.flatMap { String(validating: $0, as: UTF8.self) }
+        self.key?.utf8String
     }
 
     /// The value decoded as UTF-8, or `nil` for a tombstone or a value that is not valid UTF-8.
     public var valueString: String? {
-        self.value.flatMap { String(validating: $0, as: UTF8.self) }
+        self.value?.utf8String
     }
 
     /// Whether the message has no value (a deletion marker on compacted topics).
