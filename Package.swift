@@ -32,7 +32,7 @@ let package = Package(
         ),
         .target(
             name: "AsyncKafkaTesting",
-            dependencies: ["AsyncKafka", "CRdKafka"]
+            dependencies: ["CRdKafka"]
         ),
         .executableTarget(
             name: "ProducerExample",
