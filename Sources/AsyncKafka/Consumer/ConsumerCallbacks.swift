@@ -55,36 +55,68 @@ enum ConsumerCallbacks {
 }
 
 extension ConsumerEventLoop {
-    /// Applies a group rebalance. On the thread, before librdkafka goes on.
+    /// Applies a group rebalance. On the thread, from librdkafka's rebalance callback.
     ///
-    /// Offsets of what the application received are stored before partitions
-    /// go away, so the commit librdkafka makes on revocation includes them.
+    /// Assignments are applied at once, then reported. Revocations are
+    /// reported first: offsets of what the application consumed are stored,
+    /// buffered messages of those partitions are held back, and the user's
+    /// rebalance handler (if any) runs to completion before the partitions are
+    /// given up — librdkafka waits for that.
     func rebalance(
         _ rk: OpaquePointer,
         _ err: rd_kafka_resp_err_t,
         _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
     ) {
         let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
-        let described = partitions.map { TopicPartitionList.partitions(of: $0).map(\.description) } ?? []
+        let changed = partitions.map { TopicPartitionList.partitions(of: $0) } ?? []
         switch err {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
-            self.logger.info("partitions assigned", metadata: ["kafka.partitions": "\(described)"])
+            self.logger.info("partitions assigned", metadata: ["kafka.partitions": "\(changed.map(\.description))"])
             if cooperative {
                 self.check(rd_kafka_incremental_assign(rk, partitions), "incremental assign")
             } else {
                 self.check(rd_kafka_assign(rk, partitions), "assign")
             }
+            self.report(.assigned(changed.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) }), then: nil)
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
-            self.logger.info("partitions revoked", metadata: ["kafka.partitions": "\(described)"])
+            let lost = rd_kafka_assignment_lost(rk) != 0
+            self.logger.info(
+                lost ? "partitions lost" : "partitions revoked",
+                metadata: ["kafka.partitions": "\(changed.map(\.description))"]
+            )
             if let resources = self.resources { self.storeConsumedOffsets(resources) }
-            if cooperative {
-                self.check(rd_kafka_incremental_unassign(rk, partitions), "incremental unassign")
-            } else {
-                self.check(rd_kafka_assign(rk, nil), "unassign")
+            let keys = changed.map { PartitionKey(topic: $0.topic, partition: $0.partition) }
+            // Until they are given up, nothing more of these partitions reaches the application.
+            self.partitionFilter.discard(keys, upToSerial: .max)
+            let revoked = changed.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) }
+            self.report(lost ? .lost(revoked) : .revoked(revoked)) { loop in
+                guard let rk = loop.resources?.handle.pointer else { return }
+                let list = TopicPartitionList(revoked)
+                if cooperative {
+                    loop.check(rd_kafka_incremental_unassign(rk, list.pointer), "incremental unassign")
+                } else {
+                    loop.check(rd_kafka_assign(rk, nil), "unassign")
+                }
+                // Messages fetched before the partitions were given up stay held back.
+                loop.partitionFilter.discard(keys, upToSerial: loop.lastBatchSerial)
             }
         default:
             self.logger.error("rebalance failed", metadata: ["kafka.error": "\(KafkaError.rdKafka(err, context: "rebalance"))"])
             self.check(rd_kafka_assign(rk, nil), "unassign")
+        }
+    }
+
+    /// Tells observers and the handler about `event`; runs `completion` on the thread afterwards
+    /// (at once when there is no handler).
+    private func report(_ event: KafkaRebalanceEvent, then completion: (@Sendable (ConsumerEventLoop) -> Void)?) {
+        self.rebalances.emit(event)
+        guard let handler = self.rebalanceHandler.withLock({ $0 }) else {
+            completion?(self)
+            return
+        }
+        Task {
+            await handler(event)
+            if let completion { self.submit(completion) }
         }
     }
 
@@ -98,12 +130,12 @@ extension ConsumerEventLoop {
         }
     }
 
-    private func check(_ err: rd_kafka_resp_err_t, _ what: String) {
+    func check(_ err: rd_kafka_resp_err_t, _ what: String) {
         guard err != RD_KAFKA_RESP_ERR_NO_ERROR else { return }
         self.logger.error("\(what) failed", metadata: ["kafka.error": "\(KafkaError.rdKafka(err, context: what))"])
     }
 
-    private func check(_ error: OpaquePointer?, _ what: String) {
+    func check(_ error: OpaquePointer?, _ what: String) {
         guard let error else { return }
         let failure = KafkaError.consuming(error, context: what)
         self.logger.error("\(what) failed", metadata: ["kafka.error": "\(failure)"])

@@ -23,7 +23,7 @@ extension ConsumerEventLoop {
     }
 
     /// An iterator claimed the stream; returns it, or `nil` when it was claimed before.
-    func claimStream() -> AsyncThrowingStream<[KafkaMessage], any Error>? {
+    func claimStream() -> AsyncThrowingStream<MessageBatch, any Error>? {
         let stream = self.streamClaim.withLock { claim in
             defer { claim = nil }
             return claim
@@ -92,5 +92,6 @@ extension ConsumerEventLoop {
             commit.resume(throwing: KafkaError.clientClosed("the consumer"))
         }
         self.continuation.finish()
+        self.rebalances.finish()
     }
 }

@@ -23,6 +23,9 @@ final class ConsumerEventLoop: @unchecked Sendable {
     let thread: ClientThread
     let logger: Logger
     let progress = ConsumptionProgress()
+    let partitionFilter = PartitionFilter()
+    let rebalances = RebalanceBroadcaster()
+    let rebalanceHandler = Mutex<KafkaRebalanceHandler?>(nil)
     /// Batches the stream may still take before it is full; handed back by the iterator.
     let credits: Atomic<Int>
     let batchSize: Int
@@ -37,14 +40,18 @@ final class ConsumerEventLoop: @unchecked Sendable {
     /// The error that stopped the consumer, if any; the iterator throws it.
     private let failureBox = Mutex<KafkaError?>(nil)
     /// The batches, until an iterator claims them.
-    let streamClaim: Mutex<AsyncThrowingStream<[KafkaMessage], any Error>?>
-    let continuation: AsyncThrowingStream<[KafkaMessage], any Error>.Continuation
+    let streamClaim: Mutex<AsyncThrowingStream<MessageBatch, any Error>?>
+    let continuation: AsyncThrowingStream<MessageBatch, any Error>.Continuation
 
     // Thread-confined.
     var resources: Resources?
     var machine = ConsumerStateMachine()
     var pendingCommits: [Int: CheckedContinuation<Void, any Error>] = [:]
     var nextCommitID = 1
+    /// The serial of the last batch handed to the stream.
+    var lastBatchSerial = 0
+    /// The next offset the application will read per partition, from what it consumed.
+    var consumedPositions: [PartitionKey: Int64] = [:]
     let messageBuffer: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>
 
     init(configuration: KafkaConsumerConfiguration, logger: Logger) throws(KafkaError) {
@@ -68,7 +75,7 @@ final class ConsumerEventLoop: @unchecked Sendable {
         self.groupID = configuration.groupID
         let maxPollInterval = properties["max.poll.interval.ms"].flatMap { Int($0) } ?? 300_000
         self.idlePollMilliseconds = max(100, maxPollInterval / 3)
-        let (stream, continuation) = AsyncThrowingStream<[KafkaMessage], any Error>.makeStream()
+        let (stream, continuation) = AsyncThrowingStream<MessageBatch, any Error>.makeStream()
         self.streamClaim = Mutex(stream)
         self.continuation = continuation
         self.messageBuffer = .allocate(capacity: self.batchSize)
@@ -150,7 +157,10 @@ final class ConsumerEventLoop: @unchecked Sendable {
             for index in 0..<count { rd_kafka_message_destroy(self.messageBuffer[index]) }
             if !batch.isEmpty {
                 self.credits.subtract(1, ordering: .releasing)
-                if case .terminated = self.continuation.yield(batch) { return }
+                self.lastBatchSerial += 1
+                if case .terminated = self.continuation.yield(MessageBatch(serial: self.lastBatchSerial, messages: batch)) {
+                    return
+                }
             }
             if let failure {
                 self.fail(with: failure)
@@ -210,10 +220,15 @@ final class ConsumerEventLoop: @unchecked Sendable {
     // MARK: Offsets
 
     /// Stores the offsets of the messages the application has received (when offsets are stored automatically).
+    ///
+    /// Also keeps ``consumedPositions`` (for lag) whether or not offsets are stored.
     func storeConsumedOffsets(_ resources: Resources) {
-        guard self.storesOffsets else { return }
         let offsets = self.progress.takeConsumedOffsets()
         guard !offsets.isEmpty else { return }
+        for offset in offsets {
+            self.consumedPositions[PartitionKey(topic: offset.topic, partition: offset.partition)] = offset.offset.rawValue
+        }
+        guard self.storesOffsets else { return }
         let list = TopicPartitionList(offsets)
         let err = rd_kafka_offsets_store(resources.handle.pointer, list.pointer)
         if err != RD_KAFKA_RESP_ERR_NO_ERROR {

@@ -23,11 +23,13 @@ final class ConsumptionProgress: Sendable {
     /// How many messages of `current` the loop has consumed.
     private let consumed = Atomic<Int>(0)
 
-    /// The iterator moves on to `batch`; the previous one is entirely consumed.
-    func startBatch(_ batch: [KafkaMessage]) {
+    /// The iterator moves on to `batch`, having consumed the first `consumed` messages of the
+    /// previous one (all of them, unless a filter dropped the rest).
+    func startBatch(_ batch: [KafkaMessage], previousConsumed consumed: Int) {
         self.batches.withLock { batches in
-            if batches.taken < batches.current.count {
-                batches.finished.append(Array(batches.current[batches.taken...]))
+            let end = min(consumed, batches.current.count)
+            if batches.taken < end {
+                batches.finished.append(Array(batches.current[batches.taken..<end]))
             }
             batches.current = batch
             batches.taken = 0

@@ -22,7 +22,7 @@ import Logging
 /// ``close()`` does the same explicitly and waits for it. If the consumer is
 /// released without either, it closes in the background.
 public actor KafkaConsumer {
-    private let loop: ConsumerEventLoop
+    let loop: ConsumerEventLoop
     private let groupID: String?
 
     /// The consumed messages. Iterate them once; see ``KafkaConsumerMessages``.
@@ -49,6 +49,28 @@ public actor KafkaConsumer {
 
     deinit {
         self.loop.ownerReleased()
+    }
+
+    /// The group's changes to this consumer's partitions, from now on, for observers.
+    ///
+    /// Each access gives a new stream; it ends when the consumer closes. To act
+    /// *before* partitions are given up (commit, flush state), use
+    /// ``setRebalanceHandler(_:)`` instead: observers are not waited for.
+    public nonisolated var rebalanceEvents: AsyncStream<KafkaRebalanceEvent> {
+        self.loop.rebalances.subscribe()
+    }
+
+    /// Sets the function that runs on every rebalance: after partitions are
+    /// assigned, and *before* revoked (or lost) partitions are given up —
+    /// librdkafka waits until it returns, so it can commit what was processed
+    /// (``commit()`` works inside it) or clean up per-partition state.
+    ///
+    /// Messages of revoked partitions that were still buffered are not handed
+    /// out after the revocation starts. Set the handler before
+    /// ``subscribe(to:)``. Works with the eager and the cooperative-sticky
+    /// (`partition.assignment.strategy=cooperative-sticky`) protocols.
+    public func setRebalanceHandler(_ handler: @escaping KafkaRebalanceHandler) {
+        self.loop.rebalanceHandler.withLock { $0 = handler }
     }
 
     /// Joins the consumer group and subscribes to `topics`; partitions are

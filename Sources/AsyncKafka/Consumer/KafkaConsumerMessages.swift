@@ -43,9 +43,11 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
 
     /// Hands out the messages of one batch after the other.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        private var batches: AsyncThrowingStream<[KafkaMessage], any Error>.AsyncIterator?
+        private var batches: AsyncThrowingStream<MessageBatch, any Error>.AsyncIterator?
         private var batch: [KafkaMessage] = []
         private var index = 0
+        private var serial = 0
+        private var filterGeneration = 0
         private let lifetime: IterationLifetime
 
         init(loop: ConsumerEventLoop) {
@@ -63,6 +65,9 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
             loop.progress.markConsumed(self.index)
             if loop.isStopping || Task.isCancelled {
                 return try self.stop()
+            }
+            if loop.partitionFilter.generation != self.filterGeneration {
+                self.applyNewFilter(loop)
             }
             if self.index < self.batch.count {
                 let message = self.batch[self.index]
@@ -84,19 +89,40 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
             }
             do {
                 while let next = try await self.batches!.next(isolation: actor) {
-                    self.lifetime.loop.returnCredit()
-                    guard !next.isEmpty else { continue }
-                    if self.lifetime.loop.isStopping || Task.isCancelled { break }
-                    self.lifetime.loop.progress.startBatch(next)
-                    self.batch = next
+                    let loop = self.lifetime.loop
+                    loop.returnCredit()
+                    if loop.isStopping || Task.isCancelled { break }
+                    var messages = next.messages
+                    self.filterGeneration = loop.partitionFilter.generation
+                    if self.filterGeneration != 0, let kept = loop.partitionFilter.filtered(messages[...], serial: next.serial) {
+                        messages = kept
+                    }
+                    loop.progress.startBatch(messages, previousConsumed: self.batch.count)
+                    self.serial = next.serial
+                    self.batch = messages
+                    guard !messages.isEmpty else {
+                        self.index = 0
+                        continue
+                    }
                     self.index = 1
-                    return next[0]
+                    return messages[0]
                 }
             } catch {
                 self.end()
                 throw error as? KafkaError ?? KafkaError(code: .librdkafka, message: "\(error)")
             }
             return try self.stop()
+        }
+
+        /// A seek or a revocation happened: drop the affected messages not yet handed out.
+        private mutating func applyNewFilter(_ loop: ConsumerEventLoop) {
+            self.filterGeneration = loop.partitionFilter.generation
+            guard self.index < self.batch.count,
+                let kept = loop.partitionFilter.filtered(self.batch[self.index...], serial: self.serial)
+            else { return }
+            loop.progress.startBatch(kept, previousConsumed: self.index)
+            self.batch = kept
+            self.index = 0
         }
 
         /// Ends the iteration: with the error that stopped the consumer, if any, else with `nil`.

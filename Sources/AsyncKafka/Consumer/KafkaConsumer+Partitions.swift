@@ -1,0 +1,182 @@
+import CRdKafka
+
+extension KafkaConsumer {
+    /// The partitions currently assigned to this consumer (by ``assign(_:)`` or by the group).
+    public func assignment() async throws(KafkaError) -> [KafkaTopicPartition] {
+        try await self.loop.perform { _, resources throws(KafkaError) in
+            var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+            let err = rd_kafka_assignment(resources.handle.pointer, &list)
+            defer { if let list { rd_kafka_topic_partition_list_destroy(list) } }
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "assignment") }
+            return list.map { TopicPartitionList.partitions(of: $0).map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) } } ?? []
+        }
+    }
+
+    /// Stops reading every assigned partition (the counterpart of ``assign(_:)``).
+    public func unassign() async throws(KafkaError) {
+        try await self.loop.perform { loop, resources throws(KafkaError) in
+            loop.storeConsumedOffsets(resources)
+            let err = rd_kafka_assign(resources.handle.pointer, nil)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "unassign") }
+        }
+    }
+
+    /// Continues reading each partition from its given offset: an absolute offset,
+    /// `.beginning` or `.end`.
+    ///
+    /// Messages of those partitions that were already waiting in the stream are
+    /// dropped, so the loop's next message from each is the one sought.
+    /// - Throws: ``KafkaError/Code/partitionNotAssigned`` (or another per-partition error)
+    ///   for a partition this consumer does not read; ``KafkaError/Code/invalidArgument``
+    ///   for `.stored` or a negative offset.
+    public func seek(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws(KafkaError) {
+        for partition in partitions where !(partition.offset.isAbsolute || partition.offset == .beginning || partition.offset == .end) {
+            throw KafkaError(code: .invalidArgument, message: "cannot seek \(partition): use an offset, .beginning or .end")
+        }
+        let milliseconds = Int32(clamping: timeout.wholeMilliseconds)
+        try await self.loop.perform { loop, resources throws(KafkaError) in
+            try loop.seek(partitions, resources: resources, timeoutMilliseconds: milliseconds)
+        }
+    }
+
+    /// Continues reading each of `partitions` from the first message whose timestamp is at or after `timestamp`
+    /// (or from the end, when there is none).
+    public func seek(
+        _ partitions: [KafkaTopicPartition],
+        toTimestamp timestamp: KafkaTimestamp,
+        timeout: Duration = .seconds(10)
+    ) async throws(KafkaError) {
+        let offsets = try await self.offsets(for: timestamp, in: partitions, timeout: timeout)
+        try await self.seek(offsets, timeout: timeout)
+    }
+
+    /// The offset of the first message at or after `timestamp` in each partition (`.end` when there is none).
+    public func offsets(
+        for timestamp: KafkaTimestamp,
+        in partitions: [KafkaTopicPartition],
+        timeout: Duration = .seconds(10)
+    ) async throws(KafkaError) -> [KafkaTopicPartition] {
+        let milliseconds = Int32(clamping: timeout.wholeMilliseconds)
+        return try await self.loop.perform { _, resources throws(KafkaError) in
+            let list = TopicPartitionList(capacity: partitions.count)
+            for partition in partitions {
+                list.add(topic: partition.topic, partition: partition.partition, offset: timestamp.millisecondsSince1970)
+            }
+            let err = rd_kafka_offsets_for_times(resources.handle.pointer, list.pointer, milliseconds)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "offsets for times") }
+            if let failure = list.firstError(context: "offsets for times of") { throw failure }
+            return list.partitions
+        }
+    }
+
+    /// Stops fetching `partitions` until ``resume(_:)``.
+    ///
+    /// Messages already waiting in the stream (at most
+    /// ``KafkaConsumerConfiguration/maxBufferedBatches`` batches) are still handed out.
+    public func pause(_ partitions: [KafkaTopicPartition]) async throws(KafkaError) {
+        try await self.loop.perform { _, resources throws(KafkaError) in
+            let list = TopicPartitionList(partitions.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) })
+            let err = rd_kafka_pause_partitions(resources.handle.pointer, list.pointer)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "pause") }
+            if let failure = list.firstError(context: "pause") { throw failure }
+        }
+    }
+
+    /// Fetches `partitions` again after ``pause(_:)``.
+    public func resume(_ partitions: [KafkaTopicPartition]) async throws(KafkaError) {
+        try await self.loop.perform { _, resources throws(KafkaError) in
+            let list = TopicPartitionList(partitions.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) })
+            let err = rd_kafka_resume_partitions(resources.handle.pointer, list.pointer)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "resume") }
+            if let failure = list.firstError(context: "resume") { throw failure }
+        }
+    }
+
+    /// The group's committed offsets for `partitions`, asked of the broker (`.stored` where none is committed).
+    public func committed(
+        _ partitions: [KafkaTopicPartition],
+        timeout: Duration = .seconds(10)
+    ) async throws(KafkaError) -> [KafkaTopicPartition] {
+        let milliseconds = Int32(clamping: timeout.wholeMilliseconds)
+        return try await self.loop.perform { _, resources throws(KafkaError) in
+            let list = TopicPartitionList(partitions.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) })
+            let err = rd_kafka_committed(resources.handle.pointer, list.pointer, milliseconds)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "committed offsets") }
+            if let failure = list.firstError(context: "committed offset of") { throw failure }
+            return list.partitions
+        }
+    }
+
+    /// The next offset the loop will read per partition: after the last message it consumed,
+    /// or librdkafka's fetch position before it consumed any (`.stored` when unknown).
+    public func position(_ partitions: [KafkaTopicPartition]) async throws(KafkaError) -> [KafkaTopicPartition] {
+        try await self.loop.perform { loop, resources throws(KafkaError) in
+            loop.storeConsumedOffsets(resources)
+            return try loop.positions(partitions, resources)
+        }
+    }
+
+    /// The low (oldest) and high (next to be written) offsets of a partition, asked of its leader.
+    public func watermarks(
+        topic: String,
+        partition: Int,
+        timeout: Duration = .seconds(10)
+    ) async throws(KafkaError) -> KafkaWatermarks {
+        let milliseconds = Int32(clamping: timeout.wholeMilliseconds)
+        return try await self.loop.perform { _, resources throws(KafkaError) in
+            var low: Int64 = -1
+            var high: Int64 = -1
+            let err = rd_kafka_query_watermark_offsets(
+                resources.handle.pointer, topic, Int32(clamping: partition), &low, &high, milliseconds
+            )
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "watermarks of \(topic)[\(partition)]") }
+            return KafkaWatermarks(low: low, high: high)
+        }
+    }
+
+    /// For every assigned partition: how many messages the loop has still to read.
+    ///
+    /// Lag is the partition's high watermark (asked of the broker) minus ``position(_:)``;
+    /// it counts messages buffered in the stream as not yet read.
+    public func lag(timeout: Duration = .seconds(10)) async throws(KafkaError) -> [KafkaPartitionLag] {
+        var result: [KafkaPartitionLag] = []
+        let assigned = try await self.assignment()
+        let positions = try await self.position(assigned)
+        for position in positions {
+            let marks = try await self.watermarks(topic: position.topic, partition: position.partition, timeout: timeout)
+            let next: Int64? = position.offset.isAbsolute ? position.offset.rawValue : nil
+            result.append(
+                KafkaPartitionLag(
+                    topic: position.topic,
+                    partition: position.partition,
+                    position: next,
+                    highWatermark: marks.high,
+                    lag: next.map { max(0, marks.high - $0) }
+                )
+            )
+        }
+        return result
+    }
+}
+
+/// The offset range of a partition.
+public struct KafkaWatermarks: Sendable, Hashable {
+    /// The oldest offset still in the partition.
+    public var low: Int64
+    /// The offset the next message written will get.
+    public var high: Int64
+}
+
+/// How far a consumer is behind in one partition.
+public struct KafkaPartitionLag: Sendable, Hashable {
+    /// The topic.
+    public var topic: String
+    /// The partition.
+    public var partition: Int
+    /// The next offset the loop will read, when known.
+    public var position: Int64?
+    /// The offset the next message written will get.
+    public var highWatermark: Int64
+    /// `highWatermark - position`, when the position is known.
+    public var lag: Int64?
+}
