@@ -27,7 +27,9 @@ final class ClientThread: @unchecked Sendable {
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     // Guarded by `mutex`.
     private var jobs: [@Sendable () -> Void] = []
-    private var woken = false
+    /// Starts `true`: the first thing the thread does is serve, so that events queued before
+    /// librdkafka's queue callback was enabled (which fires only on empty → non-empty) are not stranded.
+    private var woken = true
     private var stopRequested = false
     /// Set when the thread has exited; later jobs run on the submitting thread, one at a time.
     private var exited = false
