@@ -11,7 +11,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         // librdkafka from the system, found through pkg-config.
@@ -43,6 +42,11 @@ let package = Package(
             name: "ConsumerExample",
             dependencies: ["AsyncKafka", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Examples/Consumer"
+        ),
+        .executableTarget(
+            name: "TransactionalExample",
+            dependencies: ["AsyncKafka", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/Transactional"
         ),
         .executableTarget(
             name: "Demo",
