@@ -28,35 +28,8 @@ work="$scratch/docc"
 output="$scratch/AsyncKafka.doccarchive"
 
 # Compiling the modules needs librdkafka (same check as scripts/test.sh and scripts/demo.sh).
-ensure_librdkafka() {
-    if command -v pkg-config >/dev/null && pkg-config --exists rdkafka; then
-        return
-    fi
-    if [[ "$(uname -s)" == Darwin ]]; then
-        echo "librdkafka is missing; install it with:  brew install librdkafka pkg-config" >&2
-        exit 1
-    fi
-    local install="apt-get update && apt-get install -y librdkafka-dev pkg-config"
-    if ! command -v apt-get >/dev/null; then
-        echo "librdkafka is missing; install librdkafka (>= 2.0, with headers) and pkg-config" >&2
-        exit 1
-    fi
-    local sudo=()
-    if [[ "$(id -u)" -ne 0 ]]; then
-        if ! command -v sudo >/dev/null; then
-            echo "librdkafka is missing; as root, run:  $install" >&2
-            exit 1
-        fi
-        sudo=(sudo)
-    fi
-    echo "==> Installing librdkafka-dev and pkg-config"
-    "${sudo[@]}" apt-get update
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y librdkafka-dev pkg-config
-    if ! pkg-config --exists rdkafka; then
-        echo "librdkafka-dev was installed but pkg-config still does not find rdkafka" >&2
-        exit 1
-    fi
-}
+# shellcheck source=scripts/ensure-librdkafka.sh
+source scripts/ensure-librdkafka.sh
 
 ensure_librdkafka
 
@@ -81,8 +54,10 @@ fi
 raw_graphs="$scratch/symbol-graphs-raw"
 mkdir -p "$raw_graphs"
 build() {
-    swift build --scratch-path "$scratch" --target AsyncKafkaTesting \
-        -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir -Xswiftc "$PWD/$raw_graphs"
+    for target in AsyncKafka AsyncKafkaTesting; do
+        swift build --scratch-path "$scratch" --target "$target" \
+            -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir -Xswiftc "$PWD/$raw_graphs"
+    done
 }
 build
 if [ ! -f "$raw_graphs/AsyncKafka.symbols.json" ] || [ ! -f "$raw_graphs/AsyncKafkaTesting.symbols.json" ]; then

@@ -42,6 +42,7 @@ final class TopicPartitionList {
             let offset: KafkaOffset = element.offset == -2 ? .beginning
                 : element.offset == -1 ? .end
                 : element.offset == -1000 ? .stored
+                : element.offset < 0 ? .unset
                 : .offset(element.offset)
             return KafkaTopicPartition(
                 topic: String(cString: element.topic),

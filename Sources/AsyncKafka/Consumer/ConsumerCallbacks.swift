@@ -106,17 +106,20 @@ extension ConsumerEventLoop {
         }
     }
 
-    /// Tells observers and the handler about `event`; runs `completion` on the thread afterwards
-    /// (at once when there is no handler).
+    /// Tells observers and the handler about `event`; runs `completion` on the thread once the
+    /// handler has returned (at once when there is no handler). See ``RebalanceStep``.
     private func report(_ event: KafkaRebalanceEvent, then completion: (@Sendable (ConsumerEventLoop) -> Void)?) {
         self.rebalances.emit(event)
         guard let handler = self.rebalanceHandler.withLock({ $0 }) else {
             completion?(self)
             return
         }
-        Task {
-            await handler(event)
-            if let completion { self.submit(completion) }
+        let step = RebalanceStep(event: event, handler: handler, completion: completion)
+        self.pendingRebalanceSteps.append(step)
+        if !self.machine.isIterating || self.isStopping {
+            step.runDetached(on: self)
+        } else if case .terminated = self.continuation.yield(.rebalance(step)) {
+            step.runDetached(on: self)
         }
     }
 

@@ -20,7 +20,8 @@ extension ConsumerEventLoop {
 
     /// Issues the commit on the thread; the result arrives through ``completeCommit(id:error:offsets:)``.
     private func startCommit(_ offsets: [KafkaTopicPartition]?, _ continuation: CheckedContinuation<Void, any Error>) {
-        guard self.machine.state == .running, let resources = self.resources else {
+        // While closing, a rebalance handler may still commit what was consumed.
+        guard self.machine.state != .closed, let resources = self.resources else {
             continuation.resume(throwing: KafkaError.clientClosed("the consumer"))
             return
         }

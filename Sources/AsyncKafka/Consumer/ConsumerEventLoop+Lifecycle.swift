@@ -23,7 +23,7 @@ extension ConsumerEventLoop {
     }
 
     /// An iterator claimed the stream; returns it, or `nil` when it was claimed before.
-    func claimStream() -> AsyncThrowingStream<MessageBatch, any Error>? {
+    func claimStream() -> AsyncThrowingStream<StreamElement, any Error>? {
         let stream = self.streamClaim.withLock { claim in
             defer { claim = nil }
             return claim
@@ -34,7 +34,11 @@ extension ConsumerEventLoop {
 
     /// The iterator ended: the consumer closes (after storing what the loop received).
     func iterationEnded() {
-        self.submit { loop in loop.perform(loop.machine.iterationEnded()) }
+        self.submit { loop in
+            // Rebalance handlers the iterator will not run now run on their own.
+            for step in loop.pendingRebalanceSteps { step.runDetached(on: loop) }
+            loop.perform(loop.machine.iterationEnded())
+        }
     }
 
     /// The iterator took a batch out of the stream: room for one more.
@@ -59,6 +63,7 @@ extension ConsumerEventLoop {
         self.markStopping(failure: nil)
         self.storeConsumedOffsets(resources)
         self.continuation.finish()
+        for step in self.pendingRebalanceSteps { step.runDetached(on: self) }
         if let error = rd_kafka_consumer_close_queue(resources.handle.pointer, resources.queue) {
             let failure = KafkaError.consuming(error, context: "consumer close")
             self.logger.warning("consumer close reported an error", metadata: ["kafka.error": "\(failure)"])
@@ -93,5 +98,7 @@ extension ConsumerEventLoop {
         }
         self.continuation.finish()
         self.rebalances.finish()
+        // A handler that captures the consumer must not keep it alive once closed.
+        self.rebalanceHandler.withLock { $0 = nil }
     }
 }

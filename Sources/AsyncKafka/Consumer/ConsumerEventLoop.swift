@@ -40,14 +40,16 @@ final class ConsumerEventLoop: @unchecked Sendable {
     /// The error that stopped the consumer, if any; the iterator throws it.
     private let failureBox = Mutex<KafkaError?>(nil)
     /// The batches, until an iterator claims them.
-    let streamClaim: Mutex<AsyncThrowingStream<MessageBatch, any Error>?>
-    let continuation: AsyncThrowingStream<MessageBatch, any Error>.Continuation
+    let streamClaim: Mutex<AsyncThrowingStream<StreamElement, any Error>?>
+    let continuation: AsyncThrowingStream<StreamElement, any Error>.Continuation
 
     // Thread-confined.
     var resources: Resources?
     var machine = ConsumerStateMachine()
     var pendingCommits: [Int: CheckedContinuation<Void, any Error>] = [:]
     var nextCommitID = 1
+    /// Rebalances whose handler has not finished yet.
+    var pendingRebalanceSteps: [RebalanceStep] = []
     /// The serial of the last batch handed to the stream.
     var lastBatchSerial = 0
     /// The next offset the application will read per partition, from what it consumed.
@@ -75,7 +77,7 @@ final class ConsumerEventLoop: @unchecked Sendable {
         self.groupID = configuration.groupID
         let maxPollInterval = properties["max.poll.interval.ms"].flatMap { Int($0) } ?? 300_000
         self.idlePollMilliseconds = max(100, maxPollInterval / 3)
-        let (stream, continuation) = AsyncThrowingStream<MessageBatch, any Error>.makeStream()
+        let (stream, continuation) = AsyncThrowingStream<StreamElement, any Error>.makeStream()
         self.streamClaim = Mutex(stream)
         self.continuation = continuation
         self.messageBuffer = .allocate(capacity: self.batchSize)
@@ -158,7 +160,7 @@ final class ConsumerEventLoop: @unchecked Sendable {
             if !batch.isEmpty {
                 self.credits.subtract(1, ordering: .releasing)
                 self.lastBatchSerial += 1
-                if case .terminated = self.continuation.yield(MessageBatch(serial: self.lastBatchSerial, messages: batch)) {
+                if case .terminated = self.continuation.yield(.batch(MessageBatch(serial: self.lastBatchSerial, messages: batch))) {
                     return
                 }
             }

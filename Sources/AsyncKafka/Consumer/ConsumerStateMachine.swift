@@ -33,6 +33,11 @@ struct ConsumerStateMachine {
         return .beginClose
     }
 
+    /// Whether an iterator reads the message stream now.
+    var isIterating: Bool {
+        self.iterating
+    }
+
     /// An iterator claimed the message stream.
     mutating func iterationStarted() {
         self.iterating = true

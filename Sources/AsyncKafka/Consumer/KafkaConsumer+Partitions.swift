@@ -92,7 +92,7 @@ extension KafkaConsumer {
         }
     }
 
-    /// The group's committed offsets for `partitions`, asked of the broker (`.stored` where none is committed).
+    /// The group's committed offsets for `partitions`, asked of the broker (`.unset` where none is committed).
     public func committed(
         _ partitions: [KafkaTopicPartition],
         timeout: Duration = .seconds(10)
@@ -100,7 +100,15 @@ extension KafkaConsumer {
         let milliseconds = Int32(clamping: timeout.wholeMilliseconds)
         return try await self.loop.perform { _, resources throws(KafkaError) in
             let list = TopicPartitionList(partitions.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) })
-            let err = rd_kafka_committed(resources.handle.pointer, list.pointer, milliseconds)
+            // librdkafka 2.0.2 waits for a broker state change when the group coordinator is not
+            // known yet, and may miss the moment it becomes known: ask in short rounds instead.
+            let clock = ContinuousClock()
+            let deadline = clock.now + .milliseconds(Int64(milliseconds))
+            var err = RD_KAFKA_RESP_ERR__TIMED_OUT
+            repeat {
+                let round = min(Int32(500), max(Int32(1), Int32(clamping: (deadline - clock.now).wholeMilliseconds)))
+                err = rd_kafka_committed(resources.handle.pointer, list.pointer, round)
+            } while err == RD_KAFKA_RESP_ERR__TIMED_OUT && clock.now < deadline
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "committed offsets") }
             if let failure = list.firstError(context: "committed offset of") { throw failure }
             return list.partitions
@@ -108,7 +116,7 @@ extension KafkaConsumer {
     }
 
     /// The next offset the loop will read per partition: after the last message it consumed,
-    /// or librdkafka's fetch position before it consumed any (`.stored` when unknown).
+    /// or librdkafka's fetch position before it consumed any (`.unset` when unknown).
     public func position(_ partitions: [KafkaTopicPartition]) async throws(KafkaError) -> [KafkaTopicPartition] {
         try await self.loop.perform { loop, resources throws(KafkaError) in
             loop.storeConsumedOffsets(resources)
@@ -165,6 +173,12 @@ public struct KafkaWatermarks: Sendable, Hashable {
     public var low: Int64
     /// The offset the next message written will get.
     public var high: Int64
+
+    /// Creates watermarks.
+    public init(low: Int64, high: Int64) {
+        self.low = low
+        self.high = high
+    }
 }
 
 /// How far a consumer is behind in one partition.
@@ -179,4 +193,13 @@ public struct KafkaPartitionLag: Sendable, Hashable {
     public var highWatermark: Int64
     /// `highWatermark - position`, when the position is known.
     public var lag: Int64?
+
+    /// Creates a lag entry.
+    public init(topic: String, partition: Int, position: Int64?, highWatermark: Int64, lag: Int64?) {
+        self.topic = topic
+        self.partition = partition
+        self.position = position
+        self.highWatermark = highWatermark
+        self.lag = lag
+    }
 }

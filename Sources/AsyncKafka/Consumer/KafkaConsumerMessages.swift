@@ -43,7 +43,7 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
 
     /// Hands out the messages of one batch after the other.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        private var batches: AsyncThrowingStream<MessageBatch, any Error>.AsyncIterator?
+        private var batches: AsyncThrowingStream<StreamElement, any Error>.AsyncIterator?
         private var batch: [KafkaMessage] = []
         private var index = 0
         private var serial = 0
@@ -88,8 +88,15 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
                 throw KafkaError(code: .alreadyIterating, message: "the consumer's messages are already being iterated")
             }
             do {
-                while let next = try await self.batches!.next(isolation: actor) {
+                while let element = try await self.batches!.next(isolation: actor) {
                     let loop = self.lifetime.loop
+                    guard case .batch(let next) = element else {
+                        if case .rebalance(let step) = element, !loop.isStopping, !Task.isCancelled {
+                            // Between two messages, like a rebalance callback inside a poll loop.
+                            await step.run(on: loop)
+                        }
+                        continue
+                    }
                     loop.returnCredit()
                     if loop.isStopping || Task.isCancelled { break }
                     var messages = next.messages

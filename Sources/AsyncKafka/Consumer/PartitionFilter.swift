@@ -12,6 +12,14 @@ struct MessageBatch: Sendable {
     let messages: [KafkaMessage]
 }
 
+/// What the client thread hands to the message iterator.
+enum StreamElement: Sendable {
+    /// Messages to hand out.
+    case batch(MessageBatch)
+    /// A rebalance whose handler runs in the iterating task, between two messages.
+    case rebalance(RebalanceStep)
+}
+
 /// Partitions whose already-buffered messages must not be handed out any more.
 ///
 /// After a seek, or when a rebalance revokes a partition, the batches already

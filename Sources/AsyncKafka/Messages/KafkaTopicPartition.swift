@@ -39,6 +39,8 @@ public struct KafkaOffset: Sendable, Hashable, CustomStringConvertible {
     public static let end = KafkaOffset(rawValue: -1)
     /// The consumer group's committed offset, falling back to `auto.offset.reset`.
     public static let stored = KafkaOffset(rawValue: -1000)
+    /// No offset: nothing is committed, or the position is not known yet.
+    public static let unset = KafkaOffset(rawValue: -1001)
 
     /// Whether this is an absolute offset rather than a logical one.
     public var isAbsolute: Bool {
@@ -50,6 +52,7 @@ public struct KafkaOffset: Sendable, Hashable, CustomStringConvertible {
         case .beginning: "beginning"
         case .end: "end"
         case .stored: "stored"
+        case .unset: "unset"
         default: String(self.rawValue)
         }
     }
