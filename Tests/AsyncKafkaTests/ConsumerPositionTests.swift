@@ -122,13 +122,7 @@ struct ConsumerPositionTests {
 
     @Test("committed offsets are read back from the broker")
     func committedOffsets() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("position")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce((0..<5).map { "m\($0)" }, to: topic)
-        var configuration = cluster.consumerConfiguration()
-        let consumer = try KafkaConsumer(configuration: configuration)
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let (_, consumer, topic) = try await self.consumer(messages: 5)
         let partition = KafkaTopicPartition(topic: topic, partition: 0)
         #expect(try await consumer.committed([partition]).first?.offset == .unset)
         for try await message in consumer.messages where message.offset == 3 {

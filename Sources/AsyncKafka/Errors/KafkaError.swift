@@ -22,22 +22,33 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
     public let librdkafkaCode: LibrdkafkaCode?
     /// The configuration key at fault, for ``Code/invalidConfiguration``.
     public let configurationKey: String?
+    /// Whether the current transaction cannot commit any more and must be aborted with
+    /// ``KafkaProducer/abortTransaction(timeout:)`` before a new one begins (librdkafka's
+    /// `rd_kafka_error_txn_requires_abort`). Always `false` outside transactions.
+    public let requiresAbort: Bool
+    /// librdkafka's own verdict on retrying (`rd_kafka_error_is_retriable`), when it gave one.
+    let retriableVerdict: Bool?
 
     init(
         code: Code,
         message: String,
         librdkafkaCode: LibrdkafkaCode? = nil,
-        configurationKey: String? = nil
+        configurationKey: String? = nil,
+        retriable: Bool? = nil,
+        requiresAbort: Bool = false
     ) {
         self.code = code
         self.message = message
         self.librdkafkaCode = librdkafkaCode
         self.configurationKey = configurationKey
+        self.retriableVerdict = retriable
+        self.requiresAbort = requiresAbort
     }
 
-    /// Whether retrying the same operation may succeed.
+    /// Whether retrying the same operation may succeed: librdkafka's verdict where it gave one
+    /// (as for the transaction calls), else whether the error code is a transient one.
     public var isRetriable: Bool {
-        self.librdkafkaCode?.isRetriable ?? false
+        self.retriableVerdict ?? self.librdkafkaCode?.isRetriable ?? false
     }
 
     /// Whether the client that raised the error can no longer be used.
@@ -90,6 +101,9 @@ extension KafkaError {
         public static let partitionNotAssigned = Code("partitionNotAssigned")
         /// The task was cancelled before the operation took effect.
         public static let cancelled = Code("cancelled")
+        /// The operation is not valid in the client's current state, such as producing with a
+        /// transactional producer outside a transaction, or committing when no transaction is open.
+        public static let invalidState = Code("invalidState")
         /// The operation did not complete in time.
         public static let timedOut = Code("timedOut")
         /// A fatal error: the client cannot be used any more and must be closed.
@@ -184,7 +198,9 @@ extension KafkaError {
         return KafkaError(
             code: result.code,
             message: "\(context): \(detail)",
-            librdkafkaCode: result.librdkafkaCode
+            librdkafkaCode: result.librdkafkaCode,
+            retriable: rd_kafka_error_is_retriable(error) != 0 ? true : nil,
+            requiresAbort: rd_kafka_error_txn_requires_abort(error) != 0
         )
     }
 

@@ -10,8 +10,8 @@ import Logging
 /// ```
 ///
 /// ``send(_:)`` returns when the broker has acknowledged the message;
-/// run several at once (a task group) for throughput, or use ``enqueue(_:)``
-/// to fire and forget. When librdkafka's queue is full, both wait for room
+/// ``send(contentsOf:)`` enqueues many messages at once and returns each one's
+/// report (the throughput path), and ``enqueue(_:)`` fires and forgets. When librdkafka's queue is full, both wait for room
 /// instead of failing. ``close(timeout:)`` delivers what it can and reports
 /// every message it could not deliver to its sender as an error: nothing is
 /// dropped silently. A producer that is released without being closed
@@ -19,7 +19,7 @@ import Logging
 ///
 /// The producer is `Sendable`: share one per process.
 public final class KafkaProducer: Sendable {
-    private let loop: ProducerEventLoop
+    let loop: ProducerEventLoop
 
     /// Creates a producer.
     ///
@@ -54,31 +54,15 @@ public final class KafkaProducer: Sendable {
     /// on cancelling the task does not end the wait for the acknowledgement.
     @discardableResult
     public func send(_ message: KafkaProducerMessage) async throws(KafkaError) -> KafkaDeliveryReport {
-        while true {
-            let outcome: DeliveryPromise.Outcome
-            do {
-                outcome = try await withCheckedThrowingContinuation { continuation in
-                    let promise = Unmanaged.passRetained(DeliveryPromise(continuation))
-                    do throws(KafkaError) {
-                        if case .queueFull(let generation) = try self.loop.enqueue(message, opaque: promise.toOpaque()) {
-                            promise.release()
-                            continuation.resume(returning: .queueFull(generation: generation))
-                        }
-                    } catch {
-                        promise.release()
-                        continuation.resume(throwing: error)
-                    }
-                }
-            } catch let error as KafkaError {
-                throw error
-            } catch {
-                throw KafkaError(code: .deliveryFailed, message: "\(error)")
-            }
-            switch outcome {
-            case .delivered(let report): return report
-            case .queueFull(let generation): try await self.waitForSpace(after: generation)
-            }
+        let batch = DeliveryBatch(count: 1)
+        while case .queueFull(let generation) = try self.loop.enqueue(
+            message,
+            opaque: batch.opaque(for: 0, topic: message.topic)
+        ) {
+            try await self.waitForSpace(after: generation)
         }
+        let results = await batch.results()
+        return try results[0].get()
     }
 
     /// Enqueues `message` without waiting for its delivery (fire and forget).
@@ -93,7 +77,7 @@ public final class KafkaProducer: Sendable {
         }
     }
 
-    private func waitForSpace(after generation: Int) async throws(KafkaError) {
+    func waitForSpace(after generation: Int) async throws(KafkaError) {
         guard !Task.isCancelled else {
             throw KafkaError(code: .cancelled, message: "cancelled while waiting for room in the producer queue")
         }

@@ -28,11 +28,14 @@ enum ProducerCallbacks {
     static let delivery: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = {
         _, message, opaque in
         guard let message else { return }
-        let result = DeliveryPromise.result(of: message)
-        if let promise = message.pointee._private {
-            Unmanaged<DeliveryPromise>.fromOpaque(promise).takeRetainedValue().complete(result)
-        } else if case .failure(let error) = result {
-            Self.loop(opaque)?.logger.error("message delivery failed", metadata: ["kafka.error": "\(error)"])
+        if let slot = message.pointee._private {
+            DeliveryBatch.deliver(opaque: slot, message: message)
+        } else if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            // Enqueued without a sender waiting (`KafkaProducer.enqueue`).
+            let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+            if case .failure(let error) = DeliveryBatch.result(of: message, topic: topic) {
+                Self.loop(opaque)?.logger.error("message delivery failed", metadata: ["kafka.error": "\(error)"])
+            }
         }
     }
 
@@ -47,47 +50,5 @@ enum ProducerCallbacks {
         rk, level, facility, message in
         guard let rk, let loop = Self.loop(rd_kafka_opaque(rk)) else { return }
         LibrdkafkaLog.forward(level: level, facility: facility, message: message, client: rk, to: loop.logger)
-    }
-}
-
-/// The sender of one message, waiting for its delivery report.
-final class DeliveryPromise: Sendable {
-    /// What the sender gets back.
-    enum Outcome: Sendable {
-        case delivered(KafkaDeliveryReport)
-        /// librdkafka's queue was full at `generation`; nothing was enqueued.
-        case queueFull(generation: Int)
-    }
-
-    private let continuation: CheckedContinuation<Outcome, any Error>
-
-    init(_ continuation: CheckedContinuation<Outcome, any Error>) {
-        self.continuation = continuation
-    }
-
-    func complete(_ result: Result<KafkaDeliveryReport, KafkaError>) {
-        switch result {
-        case .success(let report): self.continuation.resume(returning: .delivered(report))
-        case .failure(let error): self.continuation.resume(throwing: error)
-        }
-    }
-
-    /// The report (or error) librdkafka gives for a delivered (or failed) message.
-    static func result(of message: UnsafePointer<rd_kafka_message_t>) -> Result<KafkaDeliveryReport, KafkaError> {
-        let raw = message.pointee
-        let topic = raw.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
-        guard raw.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            return .failure(.rdKafka(raw.err, context: "delivery to \(topic)[\(raw.partition)]", fallback: .deliveryFailed))
-        }
-        var kind = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-        let milliseconds = rd_kafka_message_timestamp(message, &kind)
-        let timestamp: KafkaTimestamp? = switch kind {
-        case RD_KAFKA_TIMESTAMP_CREATE_TIME: KafkaTimestamp(millisecondsSince1970: milliseconds, kind: .createTime)
-        case RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME: KafkaTimestamp(millisecondsSince1970: milliseconds, kind: .logAppendTime)
-        default: nil
-        }
-        return .success(
-            KafkaDeliveryReport(topic: topic, partition: Int(raw.partition), offset: raw.offset, timestamp: timestamp)
-        )
     }
 }

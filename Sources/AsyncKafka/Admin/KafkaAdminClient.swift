@@ -1,0 +1,68 @@
+import CRdKafka
+import Logging
+
+/// Manages a Kafka cluster: reads its metadata, creates and deletes topics,
+/// lists consumer groups and describes configurations.
+///
+/// ```swift
+/// let admin = try KafkaAdminClient(configuration: .init(bootstrapServers: "localhost:29092"))
+/// let results = try await admin.createTopics([KafkaNewTopic(name: "orders", partitions: 6, replicationFactor: 3)])
+/// let metadata = try await admin.metadata()
+/// print(metadata.topics.map(\.name))
+/// await admin.close()
+/// ```
+///
+/// The client owns one librdkafka handle and a dedicated thread: requests go
+/// through librdkafka's admin API and their results arrive on a queue that
+/// thread serves; blocking calls (metadata) run on it too, never on Swift's
+/// cooperative pool. Every call has a `timeout`, after which it throws
+/// ``KafkaError/Code/timedOut``. A client released without ``close()`` closes
+/// in the background. The client is `Sendable`.
+public final class KafkaAdminClient: Sendable {
+    let loop: AdminEventLoop
+
+    /// Creates an admin client; it connects on its first request.
+    ///
+    /// - Throws: ``KafkaError`` with ``KafkaError/Code/invalidConfiguration`` naming the key
+    ///   when librdkafka rejects a property.
+    public init(
+        configuration: KafkaAdminConfiguration,
+        logger: Logger = Logger(label: "AsyncKafka.KafkaAdminClient")
+    ) throws(KafkaError) {
+        self.loop = try AdminEventLoop(configuration: configuration, logger: logger)
+    }
+
+    deinit {
+        self.loop.ownerReleased()
+    }
+
+    /// The cluster's brokers and all its topics with their partitions, leaders and replicas.
+    ///
+    /// - Throws: ``KafkaError/Code/timedOut`` when no broker answers within `timeout`,
+    ///   ``KafkaError/Code/clientClosed`` once closed.
+    public func metadata(timeout: Duration = .seconds(30)) async throws(KafkaError) -> KafkaClusterMetadata {
+        let milliseconds = Int32(clamping: max(1, timeout.wholeMilliseconds))
+        return try await self.loop.perform { rk throws(KafkaError) in
+            var metadata: UnsafePointer<rd_kafka_metadata>?
+            let err = rd_kafka_metadata(rk, 1, nil, &metadata, milliseconds)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
+                if err == RD_KAFKA_RESP_ERR__TRANSPORT {
+                    // librdkafka's answer when no broker became usable within the timeout.
+                    throw KafkaError(
+                        code: .timedOut,
+                        message: "metadata: no broker could be reached within \(timeout)",
+                        librdkafkaCode: .init(err)
+                    )
+                }
+                throw KafkaError.rdKafka(err, context: "metadata")
+            }
+            defer { rd_kafka_metadata_destroy(metadata) }
+            return KafkaClusterMetadata(metadata.pointee)
+        }
+    }
+
+    /// Closes the client: requests still waiting throw ``KafkaError/Code/clientClosed``. Idempotent.
+    public func close() async {
+        await self.loop.close()
+    }
+}

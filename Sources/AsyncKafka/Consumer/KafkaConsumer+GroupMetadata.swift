@@ -1,0 +1,43 @@
+import CRdKafka
+
+extension KafkaConsumer {
+    /// The consumer's current group metadata (group id, generation, member id), which a
+    /// transactional producer needs to commit this consumer's offsets in a transaction.
+    ///
+    /// Take it just before ``KafkaProducer/sendOffsetsToTransaction(_:groupMetadata:timeout:)``:
+    /// after a rebalance the old metadata is stale and the broker fences the offsets.
+    /// ``KafkaProducer/sendOffsetsToTransaction(_:consumer:timeout:)`` does this for you.
+    /// - Throws: ``KafkaError/Code/invalidConfiguration`` when the consumer has no consumer group,
+    ///   ``KafkaError/Code/clientClosed`` once closed.
+    public nonisolated func groupMetadata() async throws(KafkaError) -> KafkaConsumerGroupMetadata {
+        guard self.loop.groupID != nil else {
+            throw KafkaError(
+                code: .invalidConfiguration,
+                message: "group metadata needs a consumer group: set groupID (group.id)",
+                configurationKey: "group.id"
+            )
+        }
+        return try await self.loop.perform { _, resources throws(KafkaError) in
+            guard let metadata = rd_kafka_consumer_group_metadata(resources.handle.pointer) else {
+                throw KafkaError(code: .librdkafka, message: "librdkafka returned no consumer group metadata")
+            }
+            return KafkaConsumerGroupMetadata(owning: metadata)
+        }
+    }
+}
+
+/// A consumer's group metadata at one moment (group id, generation, member id), as
+/// ``KafkaConsumer/groupMetadata()`` returns it: what a transactional producer sends with
+/// the offsets it commits for that consumer. Opaque and immutable.
+public final class KafkaConsumerGroupMetadata: @unchecked Sendable {
+    /// The `rd_kafka_consumer_group_metadata_t *`, owned; librdkafka only reads it.
+    let pointer: OpaquePointer
+
+    init(owning pointer: OpaquePointer) {
+        self.pointer = pointer
+    }
+
+    deinit {
+        rd_kafka_consumer_group_metadata_destroy(self.pointer)
+    }
+}

@@ -1,0 +1,149 @@
+import CAsyncKafkaShim
+import CRdKafka
+
+/// Enqueueing: runs on the sender's thread, under the state lock (which keeps the handle alive). Never blocks.
+extension ProducerEventLoop {
+    /// What became of an attempt to enqueue one message.
+    enum EnqueueResult {
+        case queued
+        /// librdkafka's queue is full; wait for room with ``waitForSpace(after:)``.
+        case queueFull(generation: Int)
+    }
+
+    /// Enqueues `message` with `opaque` (a ``DeliveryBatch`` slot, or `nil` when nobody waits for the report).
+    func enqueue(_ message: KafkaProducerMessage, opaque: UnsafeMutableRawPointer?) throws(KafkaError) -> EnqueueResult {
+        try Self.validate(message)
+        let rk = self.handle.pointer
+        return try self.state.withLock { state throws(KafkaError) -> EnqueueResult in
+            guard state.state == .running else { throw KafkaError.clientClosed("the producer") }
+            return try Self.enqueueLocked(message, opaque: opaque, rk, &state)
+        }
+    }
+
+    /// How far ``enqueue(_:from:into:)`` got.
+    enum BatchProgress {
+        /// Every message from the start index on is enqueued or failed.
+        case finished
+        /// librdkafka's queue was full at message `next`, which is not enqueued.
+        case queueFull(next: Int, generation: Int)
+        /// The producer is closing: message `next` and the ones after it were not enqueued.
+        case closed(next: Int)
+    }
+
+    /// The most messages enqueued per hold of the lock, so that the thread serving delivery
+    /// reports (which takes the lock to wake waiting senders) is never kept waiting long.
+    static let messagesPerLock = 512
+
+    /// Enqueues `messages[start...]` into `batch`, message `i` with slot `i`. A message that
+    /// cannot be enqueued gets its error in its slot; the others are not affected.
+    func enqueue(_ messages: [KafkaProducerMessage], from start: Int, into batch: DeliveryBatch) -> BatchProgress {
+        let rk = self.handle.pointer
+        var index = start
+        while index < messages.count {
+            let end = min(messages.count, index + Self.messagesPerLock)
+            let stop: BatchProgress? = self.state.withLock { state -> BatchProgress? in
+                guard state.state == .running else { return .closed(next: index) }
+                while index < end {
+                    let message = messages[index]
+                    do throws(KafkaError) {
+                        try Self.validate(message)
+                        let opaque = batch.opaque(for: index, topic: message.topic)
+                        if case .queueFull(let generation) = try Self.enqueueLocked(message, opaque: opaque, rk, &state) {
+                            return .queueFull(next: index, generation: generation)
+                        }
+                    } catch {
+                        batch.fail(index, error)
+                    }
+                    index += 1
+                }
+                return nil
+            }
+            if let stop { return stop }
+        }
+        return .finished
+    }
+
+    /// Enqueues one message. The state lock is held.
+    private static func enqueueLocked(
+        _ message: KafkaProducerMessage,
+        opaque: UnsafeMutableRawPointer?,
+        _ rk: OpaquePointer,
+        _ state: inout ProducerStateMachine
+    ) throws(KafkaError) -> EnqueueResult {
+        let topic = try Self.topicHandle(message.topic, rk, &state)
+        let headers = try Self.makeHeaders(message.headers)
+        let error = Self.produce(message, topic: topic, headers: headers, handle: rk, opaque: opaque)
+        guard let error else { return .queued }
+        if let headers { rd_kafka_headers_destroy(headers) }
+        if rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+            rd_kafka_error_destroy(error)
+            return .queueFull(generation: state.deliveryGeneration)
+        }
+        throw KafkaError.producing(error, context: "produce to \(message.topic)")
+    }
+
+    private static func validate(_ message: KafkaProducerMessage) throws(KafkaError) {
+        guard !message.topic.isEmpty else {
+            throw KafkaError(code: .invalidArgument, message: "a message needs a topic name")
+        }
+        if let partition = message.partition, partition < 0 || partition > Int(Int32.max) {
+            throw KafkaError(code: .invalidArgument, message: "invalid partition \(partition) for \(message.topic)")
+        }
+    }
+
+    private static func topicHandle(
+        _ name: String,
+        _ rk: OpaquePointer,
+        _ state: inout ProducerStateMachine
+    ) throws(KafkaError) -> OpaquePointer {
+        if let topic = state.topics[name] { return topic.pointer }
+        guard let topic = rd_kafka_topic_new(rk, name, nil) else {
+            throw KafkaError(code: .invalidArgument, message: "librdkafka rejected the topic name \"\(name)\"")
+        }
+        state.topics[name] = TopicHandle(pointer: topic)
+        return topic
+    }
+
+    private static func makeHeaders(_ headers: [KafkaHeader]) throws(KafkaError) -> OpaquePointer? {
+        guard !headers.isEmpty else { return nil }
+        guard let list = rd_kafka_headers_new(headers.count) else {
+            throw KafkaError(code: .librdkafka, message: "librdkafka could not allocate a header list")
+        }
+        for header in headers {
+            if let value = header.value {
+                value.withUnsafeBytes { bytes in
+                    _ = rd_kafka_header_add(list, header.name, -1, bytes.baseAddress, bytes.count)
+                }
+            } else {
+                _ = rd_kafka_header_add(list, header.name, -1, nil, 0)
+            }
+        }
+        return list
+    }
+
+    private static func produce(
+        _ message: KafkaProducerMessage,
+        topic: OpaquePointer,
+        headers: OpaquePointer?,
+        handle: OpaquePointer,
+        opaque: UnsafeMutableRawPointer?
+    ) -> OpaquePointer? {
+        let partition = message.partition.map { Int32($0) } ?? -1  // RD_KAFKA_PARTITION_UA
+        let timestamp = message.timestamp?.millisecondsSince1970 ?? 0
+        return Self.withOptionalBytes(message.value) { value in
+            Self.withOptionalBytes(message.key) { key in
+                asynckafka_produce(
+                    handle, topic, partition,
+                    value == nil ? 0 : 1, value?.baseAddress, value?.count ?? 0,
+                    key == nil ? 0 : 1, key?.baseAddress, key?.count ?? 0,
+                    headers, timestamp, opaque
+                )
+            }
+        }
+    }
+
+    private static func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+        guard let bytes else { return body(nil) }
+        return bytes.withUnsafeBytes { body($0) }
+    }
+}

@@ -1,0 +1,147 @@
+import AsyncKafka
+import AsyncKafkaTesting
+import Testing
+
+@Suite("Producer batches")
+struct ProducerBatchTests {
+    @Test("send(contentsOf:) returns every report in input order, and the broker stores that order")
+    func ordering() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("batch-order")
+        try cluster.createTopic(topic, partitions: 3)
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
+        let messages = (0..<3000).map { KafkaProducerMessage(topic: topic, partition: $0 % 3, value: "m\($0)") }
+        let results = await producer.send(contentsOf: messages)
+        await producer.close()
+
+        #expect(results.count == messages.count)
+        let reports = results.compactMap { try? $0.get() }
+        #expect(reports.count == messages.count)
+        #expect(reports.map(\.partition) == messages.map { $0.partition ?? -1 })
+        // Within each partition the offsets follow the input order: 0, 1, 2, …
+        for partition in 0..<3 {
+            let offsets = reports.filter { $0.partition == partition }.map(\.offset)
+            #expect(offsets == (0..<1000).map(Int64.init))
+        }
+
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
+        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 1, offset: .beginning)])
+        let received = try await collect(1000, from: consumer)
+        #expect(received.map(\.valueString) == stride(from: 1, to: 3000, by: 3).map { "m\($0)" })
+    }
+
+    @Test("a batch larger than librdkafka's queue waits for room and loses nothing")
+    func largerThanQueue() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("batch-queue")
+        try cluster.createTopic(topic, partitions: 1)
+        var configuration = cluster.producerConfiguration()
+        configuration.properties["queue.buffering.max.messages"] = "7"
+        let producer = try KafkaProducer(configuration: configuration)
+        let messages = (0..<500).map { KafkaProducerMessage(topic: topic, partition: 0, value: "q\($0)") }
+        let results = await producer.send(contentsOf: messages)
+        await producer.close()
+        #expect(results.map { (try? $0.get())?.offset } == (0..<500).map { Int64($0) })
+    }
+
+    @Test("failures in the middle of a batch are reported for those messages only")
+    func partialFailures() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("batch-partial")
+        try cluster.createTopic(topic, partitions: 2)
+        var configuration = cluster.producerConfiguration()
+        configuration.messageMaxBytes = 10_000
+        let producer = try KafkaProducer(configuration: configuration)
+        var messages = (0..<10).map { KafkaProducerMessage(topic: topic, partition: $0 % 2, value: "ok\($0)") }
+        messages[2] = KafkaProducerMessage(topic: topic, partition: 7, value: "no such partition")
+        messages[5] = KafkaProducerMessage(topic: topic, partition: 0, value: [UInt8](repeating: 0x61, count: 20_000))
+        messages[7] = KafkaProducerMessage(topic: "", value: "no topic")
+        let results = await producer.send(contentsOf: messages)
+        await producer.close()
+
+        #expect(results[2].errorCode == .unknownTopicOrPartition)
+        #expect(results[5].errorCode == .messageTooLarge)
+        #expect(results[7].errorCode == .invalidArgument)
+        let delivered = [0, 1, 3, 4, 6, 8, 9]
+        for index in delivered {
+            #expect((try? results[index].get())?.partition == messages[index].partition)
+        }
+        // Nothing else was affected: partition 0 holds exactly the good messages sent to it, in order.
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
+        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let received = try await collect(4, from: consumer)
+        #expect(received.map(\.valueString) == ["ok0", "ok4", "ok6", "ok8"])
+    }
+
+    @Test("100,000 messages in one batch: every report arrives, in order")
+    func large() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("batch-large")
+        try cluster.createTopic(topic, partitions: 8)
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
+        let payload = [UInt8](repeating: 0x2A, count: 100)
+        let messages = (0..<100_000).map { KafkaProducerMessage(topic: topic, partition: $0 % 8, value: payload) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let results = await producer.send(contentsOf: messages)
+        let elapsed = clock.now - start
+        await producer.close()
+        let reports = results.compactMap { try? $0.get() }
+        #expect(reports.count == messages.count)
+        #expect(reports.map(\.partition) == messages.map { $0.partition ?? -1 })
+        #expect(reports.filter { $0.partition == 3 }.map(\.offset) == (0..<12_500).map(Int64.init))
+        let rate = Double(messages.count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        print("send(contentsOf:) of 100,000 × 100 B: \(Int(rate)) msg/s (debug build)")
+    }
+
+    @Test("an empty batch returns at once")
+    func empty() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
+        #expect(await producer.send(contentsOf: []).isEmpty)
+        await producer.close()
+    }
+
+    @Test("close purges a batch that cannot be delivered: enqueued messages get purged, the rest clientClosed")
+    func closePurgesBatch() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("batch-purge")
+        try cluster.createTopic(topic, partitions: 1)
+        try cluster.setAllBrokersDown()
+        var configuration = cluster.producerConfiguration()
+        configuration.messageTimeout = .seconds(60)
+        configuration.properties["queue.buffering.max.messages"] = "5"
+        let producer = try KafkaProducer(configuration: configuration)
+        let messages = (0..<12).map { KafkaProducerMessage(topic: topic, partition: 0, value: "p\($0)") }
+        let batch = Task { await producer.send(contentsOf: messages) }
+        // The first five fill librdkafka's queue; the batch then waits for room that never comes.
+        while producer.queuedMessageCount < 5 { await Task.yield() }
+        await producer.close(timeout: .milliseconds(100))
+        let results = await batch.value
+        #expect(results.count == 12)
+        for (index, result) in results.enumerated() {
+            guard case .failure(let error) = result else {
+                Issue.record("message \(index) was delivered to a cluster that is down")
+                continue
+            }
+            #expect(error.code == (index < 5 ? .purged : .clientClosed), "message \(index)")
+        }
+    }
+
+    @Test("a batch sent after close fails every message with clientClosed")
+    func afterClose() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
+        await producer.close()
+        let results = await producer.send(contentsOf: [KafkaProducerMessage(topic: "t", value: "a"), .init(topic: "t", value: "b")])
+        #expect(results.map(\.errorCode) == [.clientClosed, .clientClosed])
+    }
+}
+
+extension Result where Failure == KafkaError {
+    /// The error's code, or `nil` for a success.
+    var errorCode: KafkaError.Code? {
+        if case .failure(let error) = self { return error.code }
+        return nil
+    }
+}
