@@ -11,6 +11,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // librdkafka from the system, found through pkg-config.
@@ -27,6 +30,9 @@ let package = Package(
                 "CRdKafka",
                 "CAsyncKafkaShim",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -57,9 +63,25 @@ let package = Package(
             ],
             path: "Examples/Demo"
         ),
+        .executableTarget(
+            name: "akcat",
+            dependencies: [
+                "AsyncKafka",
+                "AsyncKafkaTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/akcat"
+        ),
         .testTarget(
             name: "AsyncKafkaTests",
-            dependencies: ["AsyncKafka", "AsyncKafkaTesting", "CRdKafka"]
+            dependencies: [
+                "AsyncKafka",
+                "AsyncKafkaTesting",
+                "CRdKafka",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
