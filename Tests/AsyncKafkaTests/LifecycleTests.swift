@@ -130,6 +130,29 @@ struct LifecycleTests {
         #expect(messages.compactMap(\.valueString) == ["a", "b"])
         let commitError = await #expect(throws: KafkaError.self) { try await consumer.commit() }
         #expect(commitError?.code == .invalidConfiguration)
+        await consumer.close()
+    }
+
+    @Test("closing never hangs on an unreachable cluster: closeTimeout bounds it")
+    func closeTimeoutBound() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("unreachable")
+        try cluster.createTopic(topic, partitions: 1)
+        _ = try await cluster.produce(["a", "b"], to: topic)
+        var configuration = cluster.consumerConfiguration()
+        configuration.closeTimeout = .seconds(2)
+        let consumer = try KafkaConsumer(configuration: configuration)
+        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        var iterator = consumer.messages.makeAsyncIterator()
+        #expect(try await iterator.next()?.valueString == "a")
+        // "a" is now consumed: closing wants to commit it, which needs the (unreachable) coordinator.
+        #expect(try await iterator.next()?.valueString == "b")
+        try cluster.setAllBrokersDown()
+        let clock = ContinuousClock()
+        let start = clock.now
+        await consumer.close()
+        // The final commit cannot reach the coordinator; close gives up after closeTimeout.
+        #expect(clock.now - start < .seconds(10))
     }
 
     @Test("the message stream can be iterated only once")

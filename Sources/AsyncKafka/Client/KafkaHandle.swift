@@ -41,10 +41,17 @@ final class KafkaHandle: @unchecked Sendable {
     }
 
     /// Destroys the `rd_kafka_t`. Blocking; call on the client thread only, once.
-    func destroy() {
+    ///
+    /// `skipConsumerClose` destroys a consumer without its close sequence (final
+    /// commit, LeaveGroup): for a close that could not finish in time.
+    func destroy(skipConsumerClose: Bool = false) {
         guard !self.destroyed else { return }
         self.destroyed = true
-        rd_kafka_destroy(self.pointer)
+        if skipConsumerClose {
+            rd_kafka_destroy_flags(self.pointer, Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE))
+        } else {
+            rd_kafka_destroy(self.pointer)
+        }
     }
 }
 

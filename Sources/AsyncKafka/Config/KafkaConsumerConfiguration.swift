@@ -26,6 +26,11 @@ public struct KafkaConsumerConfiguration: KafkaClientConfiguration {
     /// on top of librdkafka's own prefetch queue (`queued.max.messages.kbytes`).
     public var maxBufferedBatches: Int = 8
 
+    /// How long closing may take — the final commit and LeaveGroup need the
+    /// group coordinator — before the consumer is destroyed without them, so
+    /// that a close never hangs on an unreachable cluster. Default 30 seconds.
+    public var closeTimeout: Duration = .seconds(30)
+
     /// Creates a configuration.
     ///
     /// - Parameters:
@@ -99,6 +104,7 @@ extension KafkaConsumerConfiguration {
     /// A textual form with every secret redacted.
     public var description: String {
         "KafkaConsumerConfiguration(batchSize: \(self.batchSize), maxBufferedBatches: \(self.maxBufferedBatches), "
+            + "closeTimeout: \(self.closeTimeout), "
             + "properties: \(self.redactedProperties))"
     }
 }

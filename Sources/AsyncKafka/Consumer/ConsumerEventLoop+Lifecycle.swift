@@ -64,6 +64,7 @@ extension ConsumerEventLoop {
         self.storeConsumedOffsets(resources)
         self.continuation.finish()
         for step in self.pendingRebalanceSteps { step.runDetached(on: self) }
+        self.closeDeadline = .now + self.closeTimeout
         if let error = rd_kafka_consumer_close_queue(resources.handle.pointer, resources.queue) {
             let failure = KafkaError.consuming(error, context: "consumer close")
             self.logger.warning("consumer close reported an error", metadata: ["kafka.error": "\(failure)"])
@@ -73,24 +74,25 @@ extension ConsumerEventLoop {
     }
 
     /// librdkafka reports the consumer closed: free everything and wake the waiters. On the thread.
-    func finishClose(_ resources: Resources) {
+    func finishClose(_ resources: Resources, forced: Bool = false) {
         _ = rd_kafka_queue_poll_callback(resources.commitQueue, 0)
         let waiters = self.machine.closed()
-        self.destroy()
+        self.destroy(forced: forced)
         for waiter in waiters { waiter.resume() }
         self.logger.debug("consumer closed")
         self.thread.stop()
     }
 
     /// Destroys the queues and the handle, failing any commit still waiting for its result.
-    func destroy() {
+    /// `forced`: the close sequence did not finish in time; skip it.
+    func destroy(forced: Bool = false) {
         guard let resources = self.resources else { return }
         self.resources = nil
         rd_kafka_queue_cb_event_enable(resources.queue, nil, nil)
         rd_kafka_queue_cb_event_enable(resources.commitQueue, nil, nil)
         rd_kafka_queue_destroy(resources.commitQueue)
         rd_kafka_queue_destroy(resources.queue)
-        resources.handle.destroy()
+        resources.handle.destroy(skipConsumerClose: forced)
         let commits = self.pendingCommits
         self.pendingCommits = [:]
         for (_, commit) in commits {

@@ -28,3 +28,14 @@ extension ConsumerEventLoop {
         }
     }
 }
+
+extension ConsumerEventLoop {
+    /// What waits between librdkafka and the loop: batches in the stream, and messages in
+    /// librdkafka's consumer queue. For tests and diagnostics.
+    func bufferedCounts() async throws(KafkaError) -> (streamBatches: Int, librdkafkaMessages: Int) {
+        try await self.perform { loop, resources in
+            let free = loop.credits.load(ordering: .relaxed)
+            return (loop.maxBufferedBatches - free, Int(rd_kafka_queue_length(resources.queue)))
+        }
+    }
+}

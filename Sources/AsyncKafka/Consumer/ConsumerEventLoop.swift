@@ -26,9 +26,11 @@ final class ConsumerEventLoop: @unchecked Sendable {
     let partitionFilter = PartitionFilter()
     let rebalances = RebalanceBroadcaster()
     let rebalanceHandler = Mutex<KafkaRebalanceHandler?>(nil)
+    /// How many batches the stream may hold.
+    let maxBufferedBatches: Int
     /// Batches the stream may still take before it is full; handed back by the iterator.
     let credits: Atomic<Int>
-    let batchSize: Int
+    var batchSize: Int
     /// Whether the loop stores offsets of handed-out messages (`enable.auto.offset.store`).
     let storesOffsets: Bool
     /// The configured consumer group; `nil` when the consumer only reads assigned partitions.
@@ -48,13 +50,25 @@ final class ConsumerEventLoop: @unchecked Sendable {
     var machine = ConsumerStateMachine()
     var pendingCommits: [Int: CheckedContinuation<Void, any Error>] = [:]
     var nextCommitID = 1
+    /// How long a close may take (final commit, LeaveGroup) before the handle is destroyed anyway.
+    let closeTimeout: Duration
+    /// When the close in progress gives up. Thread-confined.
+    var closeDeadline: ContinuousClock.Instant?
     /// Rebalances whose handler has not finished yet.
     var pendingRebalanceSteps: [RebalanceStep] = []
+    /// Messages held back until the batch is full or ``lingerMilliseconds`` have passed
+    /// (only when a batch view asked for a wait). Thread-confined.
+    var lingering: [KafkaMessage] = []
+    var lingeringSince: ContinuousClock.Instant?
+    /// How long a partial batch may wait for more messages; 0 hands batches over at once. Thread-confined.
+    var lingerMilliseconds = 0
+    /// The most messages one batch holds. Thread-confined; starts as the configured batch size.
+    var maxBatchCount: Int
     /// The serial of the last batch handed to the stream.
     var lastBatchSerial = 0
     /// The next offset the application will read per partition, from what it consumed.
     var consumedPositions: [PartitionKey: Int64] = [:]
-    let messageBuffer: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>
+    var messageBuffer: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>
 
     init(configuration: KafkaConsumerConfiguration, logger: Logger) throws(KafkaError) {
         var properties = configuration.properties
@@ -72,7 +86,10 @@ final class ConsumerEventLoop: @unchecked Sendable {
         self.logger = logger
         self.thread = ClientThread()
         self.batchSize = max(1, configuration.batchSize)
-        self.credits = Atomic(max(1, configuration.maxBufferedBatches))
+        self.maxBatchCount = self.batchSize
+        self.maxBufferedBatches = max(1, configuration.maxBufferedBatches)
+        self.closeTimeout = configuration.closeTimeout
+        self.credits = Atomic(self.maxBufferedBatches)
         self.storesOffsets = configuration.enableAutoOffsetStore
         self.groupID = configuration.groupID
         let maxPollInterval = properties["max.poll.interval.ms"].flatMap { Int($0) } ?? 300_000
@@ -95,7 +112,7 @@ final class ConsumerEventLoop: @unchecked Sendable {
         self.resources = Resources(handle: handle, queue: queue, commitQueue: commitQueue)
 
         do {
-            try self.thread.start { [self] in self.serve() }
+            try self.thread.start { [self] in self.serveQueues() }
         } catch {
             self.destroy()
             throw error
@@ -104,103 +121,6 @@ final class ConsumerEventLoop: @unchecked Sendable {
 
     deinit {
         self.messageBuffer.deallocate()
-    }
-
-    // MARK: Serving
-
-    /// Serves the queues after a wake-up. Runs on the thread.
-    private func serve() -> ClientThread.Sleep {
-        guard let resources = self.resources else { return .untilWoken }
-        switch self.machine.state {
-        case .running:
-            self.storeConsumedOffsets(resources)
-            _ = rd_kafka_queue_poll_callback(resources.commitQueue, 0)
-            self.serveMessages(resources)
-            // librdkafka counts a consumer that does not poll within max.poll.interval.ms as gone.
-            // While the application waits for messages (the stream has room), poll on its behalf
-            // even when nothing arrives; while it is busy (no room), let librdkafka notice.
-            return self.credits.load(ordering: .relaxed) > 0
-                ? .atMost(milliseconds: self.idlePollMilliseconds) : .untilWoken
-        case .closing:
-            _ = rd_kafka_queue_poll_callback(resources.commitQueue, 0)
-            self.discardMessages(resources)
-            guard rd_kafka_consumer_closed(resources.handle.pointer) != 0 else {
-                // Woken by the queue as the close progresses; the timeout is only a safety net.
-                return .atMost(milliseconds: 20)
-            }
-            self.finishClose(resources)
-            return .untilWoken
-        case .closed:
-            return .untilWoken
-        }
-    }
-
-    /// Drains the consumer queue into batches while the stream has room.
-    ///
-    /// librdkafka's queue callback fires only when the queue goes from empty
-    /// to non-empty, so the loop drains until librdkafka returns nothing;
-    /// when the stream is full it stops early, and the iterator wakes it when
-    /// it hands a credit back.
-    private func serveMessages(_ resources: Resources) {
-        while self.machine.state == .running, self.credits.load(ordering: .acquiring) > 0 {
-            let count = rd_kafka_consume_batch_queue(resources.queue, 0, self.messageBuffer, self.batchSize)
-            guard count > 0 else { return }
-            var failure: KafkaError?
-            var usable = count
-            for index in 0..<count where self.messageBuffer[index]!.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                if let error = self.classify(self.messageBuffer[index]!, resources) {
-                    // Messages after a stopping error are not handed out (nor committed).
-                    failure = error
-                    usable = index
-                    break
-                }
-            }
-            let batch = MessageBatchBuilder.build(self.messageBuffer, count: usable)
-            for index in 0..<count { rd_kafka_message_destroy(self.messageBuffer[index]) }
-            if !batch.isEmpty {
-                self.credits.subtract(1, ordering: .releasing)
-                self.lastBatchSerial += 1
-                if case .terminated = self.continuation.yield(.batch(MessageBatch(serial: self.lastBatchSerial, messages: batch))) {
-                    return
-                }
-            }
-            if let failure {
-                self.fail(with: failure)
-                return
-            }
-        }
-    }
-
-    /// Destroys whatever is still queued while closing: those messages were never handed out.
-    private func discardMessages(_ resources: Resources) {
-        while true {
-            let count = rd_kafka_consume_batch_queue(resources.queue, 0, self.messageBuffer, self.batchSize)
-            guard count > 0 else { return }
-            for index in 0..<count { rd_kafka_message_destroy(self.messageBuffer[index]) }
-        }
-    }
-
-    /// Decides what a per-message error means: `nil` to log and go on, or an error that ends the stream.
-    private func classify(_ message: UnsafeMutablePointer<rd_kafka_message_t>, _ resources: Resources) -> KafkaError? {
-        let err = message.pointee.err
-        let detail = String(cString: rd_kafka_message_errstr(message))
-        switch err {
-        case RD_KAFKA_RESP_ERR__PARTITION_EOF:
-            self.logger.trace("reached end of partition", metadata: ["kafka.partition": "\(message.pointee.partition)"])
-            return nil
-        case RD_KAFKA_RESP_ERR__FATAL:
-            return resources.handle.raisedFatalError() ?? .rdKafka(err, context: detail)
-        case RD_KAFKA_RESP_ERR__MAX_POLL_EXCEEDED:
-            self.logger.warning("consumer left the group: max.poll.interval.ms exceeded; it rejoins on the next read")
-            return nil
-        default:
-            let error = KafkaError.rdKafka(err, context: "consumer error: \(detail)")
-            if error.isRetriable {
-                self.logger.warning("\(error)")
-                return nil
-            }
-            return error
-        }
     }
 
     /// Whether the consumer is closing (any thread).

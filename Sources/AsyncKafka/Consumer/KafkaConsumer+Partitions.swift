@@ -93,6 +93,9 @@ extension KafkaConsumer {
     }
 
     /// The group's committed offsets for `partitions`, asked of the broker (`.unset` where none is committed).
+    ///
+    /// librdkafka 2.0.2 can time out here when it is called before the consumer has found
+    /// its group coordinator (right after it was created); later calls are not affected.
     public func committed(
         _ partitions: [KafkaTopicPartition],
         timeout: Duration = .seconds(10)

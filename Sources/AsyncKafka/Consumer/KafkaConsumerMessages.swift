@@ -82,6 +82,22 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
             try await self.next(isolation: nil)
         }
 
+        /// Whether this iterator claimed the stream (the first one does).
+        var ownsStream: Bool {
+            self.lifetime.ownsStream
+        }
+
+        /// The rest of the current batch, or the next one, at most `maxCount` messages
+        /// (for ``KafkaConsumerBatches``). Everything handed out before is consumed.
+        mutating func nextBatch(maxCount: Int, isolation actor: isolated (any Actor)?) async throws(KafkaError) -> [KafkaMessage]? {
+            guard let first = try await self.next(isolation: actor) else { return nil }
+            let end = Swift.min(self.batch.count, self.index - 1 + maxCount)
+            let chunk = self.batch[(self.index - 1)..<end]
+            // The caller receives the whole chunk: hand it out in one step.
+            self.index = end
+            return chunk.count == 1 ? [first] : Array(chunk)
+        }
+
         private mutating func nextBatch(isolation actor: isolated (any Actor)?) async throws(KafkaError) -> KafkaMessage? {
             guard self.batches != nil else {
                 if self.lifetime.ownsStream { return nil }
