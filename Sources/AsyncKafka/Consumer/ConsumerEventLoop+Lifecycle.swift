@@ -77,8 +77,15 @@ extension ConsumerEventLoop {
     func finishClose(_ resources: Resources, forced: Bool = false) {
         _ = rd_kafka_queue_poll_callback(resources.commitQueue, 0)
         let waiters = self.machine.closed()
-        self.destroy(forced: forced)
-        for waiter in waiters { waiter.resume() }
+        if forced {
+            // librdkafka may still wait for its unanswered requests while it is destroyed:
+            // the caller of close() does not.
+            for waiter in waiters { waiter.resume() }
+            self.destroy(forced: true)
+        } else {
+            self.destroy()
+            for waiter in waiters { waiter.resume() }
+        }
         self.logger.debug("consumer closed")
         self.thread.stop()
     }
