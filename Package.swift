@@ -68,6 +68,7 @@ let package = Package(
             dependencies: [
                 "AsyncKafka",
                 "AsyncKafkaTesting",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/akcat"

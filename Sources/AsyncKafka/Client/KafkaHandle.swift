@@ -8,6 +8,8 @@ import CRdKafka
 final class KafkaHandle: @unchecked Sendable {
     /// The `rd_kafka_t *`. Valid until ``destroy()``.
     let pointer: OpaquePointer
+    /// The observers of the client's statistics; their streams end when the handle is destroyed.
+    let statistics = StatisticsBroadcaster()
     private var destroyed = false
 
     /// Creates a handle of `type`, taking ownership of `conf` (also when creation fails).
@@ -52,6 +54,7 @@ final class KafkaHandle: @unchecked Sendable {
         } else {
             rd_kafka_destroy(self.pointer)
         }
+        self.statistics.finish()
     }
 }
 

@@ -27,10 +27,26 @@ extension KafkaClientConfiguration {
         set { self.properties["client.id"] = newValue }
     }
 
-    /// librdkafka debug contexts, such as `["broker", "topic", "msg"]` (`debug`).
-    public var debugContexts: [String] {
-        get { self.properties["debug"].map { $0.split(separator: ",").map(String.init) } ?? [] }
-        set { self.properties["debug"] = newValue.isEmpty ? nil : newValue.joined(separator: ",") }
+    /// librdkafka debug contexts, such as `[.broker, .consumerGroup]` (`debug`); none by default.
+    ///
+    /// Their lines reach the client's `Logger` at level `.debug` (a logger at `.info` or
+    /// stricter drops them); see ``KafkaDebugContext``.
+    public var debugContexts: [KafkaDebugContext] {
+        get {
+            self.properties["debug"].map { $0.split(separator: ",").map { KafkaDebugContext(rawValue: String($0)) } } ?? []
+        }
+        set { self.properties["debug"] = newValue.isEmpty ? nil : newValue.map(\.rawValue).joined(separator: ",") }
+    }
+
+    /// How often librdkafka takes a ``KafkaStatistics`` snapshot (`statistics.interval.ms`);
+    /// `nil` (the default) takes none.
+    ///
+    /// Read the snapshots from the client's `statistics` stream, or report them as metrics
+    /// with ``KafkaStatisticsMetrics``. A few seconds is typical; librdkafka counts in whole
+    /// milliseconds.
+    public var statisticsInterval: Duration? {
+        get { self.milliseconds("statistics.interval.ms").flatMap { $0 == .zero ? nil : $0 } }
+        set { self.setMilliseconds("statistics.interval.ms", newValue) }
     }
 
     /// A textual form of the configuration with every secret redacted.

@@ -12,6 +12,7 @@ enum ConsumerCallbacks {
         rd_kafka_conf_set_rebalance_cb(conf, Self.rebalance)
         rd_kafka_conf_set_error_cb(conf, Self.error)
         rd_kafka_conf_set_log_cb(conf, Self.log)
+        rd_kafka_conf_set_stats_cb(conf, Self.statistics)
     }
 
     private static func loop(_ opaque: UnsafeMutableRawPointer?) -> ConsumerEventLoop? {
@@ -43,6 +44,14 @@ enum ConsumerCallbacks {
         rk, level, facility, message in
         guard let rk, let loop = Self.loop(rd_kafka_opaque(rk)) else { return }
         LibrdkafkaLog.forward(level: level, facility: facility, message: message, client: rk, to: loop.logger)
+    }
+
+    /// A statistics snapshot (`statistics.interval.ms`); served from the consumer queue on the thread.
+    static let statistics: @convention(c) (OpaquePointer?, UnsafeMutablePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Int32 = {
+        _, json, length, opaque in
+        guard let json, let loop = Self.loop(opaque), let handle = loop.resources?.handle else { return 0 }
+        handle.statistics.emit(json: UnsafeRawBufferPointer(start: json, count: length), logger: loop.logger)
+        return 0  // librdkafka frees the JSON
     }
 
     static let commitCompleted: @convention(c) (

@@ -26,6 +26,9 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
     /// ``KafkaProducer/abortTransaction(timeout:)`` before a new one begins (librdkafka's
     /// `rd_kafka_error_txn_requires_abort`). Always `false` outside transactions.
     public let requiresAbort: Bool
+    /// The consumed message the error is about — its topic, partition and offset — for
+    /// ``Code/decodingFailed``; `nil` otherwise.
+    public let position: KafkaTopicPartition?
     /// librdkafka's own verdict on retrying (`rd_kafka_error_is_retriable`), when it gave one.
     let retriableVerdict: Bool?
 
@@ -35,7 +38,8 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         librdkafkaCode: LibrdkafkaCode? = nil,
         configurationKey: String? = nil,
         retriable: Bool? = nil,
-        requiresAbort: Bool = false
+        requiresAbort: Bool = false,
+        position: KafkaTopicPartition? = nil
     ) {
         self.code = code
         self.message = message
@@ -43,6 +47,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         self.configurationKey = configurationKey
         self.retriableVerdict = retriable
         self.requiresAbort = requiresAbort
+        self.position = position
     }
 
     /// Whether retrying the same operation may succeed: librdkafka's verdict where it gave one
@@ -60,6 +65,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         var text = "KafkaError.\(self.code): \(self.message)"
         if let key = self.configurationKey { text += " (key: \(key))" }
+        if let position = self.position { text += " (message: \(position))" }
         if let rd = self.librdkafkaCode { text += " [\(rd)]" }
         return text
     }
@@ -108,6 +114,11 @@ extension KafkaError {
         public static let timedOut = Code("timedOut")
         /// A fatal error: the client cannot be used any more and must be closed.
         public static let fatal = Code("fatal")
+        /// A value could not be encoded into a message (see ``KafkaEncoder``).
+        public static let encodingFailed = Code("encodingFailed")
+        /// A consumed message's value could not be decoded (see ``KafkaDecoder``); the error's
+        /// ``KafkaError/position`` says which message.
+        public static let decodingFailed = Code("decodingFailed")
         /// An error reported by librdkafka that has no more specific code; see ``KafkaError/librdkafkaCode``.
         public static let librdkafka = Code("librdkafka")
     }

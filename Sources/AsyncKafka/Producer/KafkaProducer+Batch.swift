@@ -28,6 +28,7 @@ extension KafkaProducer {
     /// (with ``KafkaProducerConfiguration/enableIdempotence`` also across retries).
     public func send(contentsOf messages: [KafkaProducerMessage]) async -> [Result<KafkaDeliveryReport, KafkaError>] {
         guard !messages.isEmpty else { return [] }
+        let messages = messages.withCurrentTraceContext()
         let batch = DeliveryBatch(count: messages.count)
         var next = 0
         enqueueing: while next < messages.count {

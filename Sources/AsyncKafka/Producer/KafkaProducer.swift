@@ -54,6 +54,7 @@ public final class KafkaProducer: Sendable {
     /// on cancelling the task does not end the wait for the acknowledgement.
     @discardableResult
     public func send(_ message: KafkaProducerMessage) async throws(KafkaError) -> KafkaDeliveryReport {
+        let message = message.withCurrentTraceContext()
         let batch = DeliveryBatch(count: 1)
         while case .queueFull(let generation) = try self.loop.enqueue(
             message,
@@ -72,6 +73,7 @@ public final class KafkaProducer: Sendable {
     /// wait for everything enqueued.
     /// - Throws: as ``send(_:)``, for what can go wrong before the message is enqueued.
     public func enqueue(_ message: KafkaProducerMessage) async throws(KafkaError) {
+        let message = message.withCurrentTraceContext()
         while case .queueFull(let generation) = try self.loop.enqueue(message, opaque: nil) {
             try await self.waitForSpace(after: generation)
         }

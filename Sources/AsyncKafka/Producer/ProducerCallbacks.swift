@@ -13,6 +13,7 @@ enum ProducerCallbacks {
         rd_kafka_conf_set_dr_msg_cb(conf, Self.delivery)
         rd_kafka_conf_set_error_cb(conf, Self.error)
         rd_kafka_conf_set_log_cb(conf, Self.log)
+        rd_kafka_conf_set_stats_cb(conf, Self.statistics)
     }
 
     private static func loop(_ opaque: UnsafeMutableRawPointer?) -> ProducerEventLoop? {
@@ -44,6 +45,14 @@ enum ProducerCallbacks {
         let level: Logger.Level = err == RD_KAFKA_RESP_ERR__FATAL.rawValue ? .critical : .warning
         let name = rd_kafka_err2name(rd_kafka_resp_err_t(err)).map { String(cString: $0) } ?? "\(err)"
         Self.loop(opaque)?.logger.log(level: level, "\(reason.map { String(cString: $0) } ?? "")", metadata: ["kafka.error": "\(name)"])
+    }
+
+    /// A statistics snapshot (`statistics.interval.ms`); served by `rd_kafka_poll` on the thread.
+    static let statistics: @convention(c) (OpaquePointer?, UnsafeMutablePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Int32 = {
+        _, json, length, opaque in
+        guard let json, let loop = Self.loop(opaque) else { return 0 }
+        loop.handle.statistics.emit(json: UnsafeRawBufferPointer(start: json, count: length), logger: loop.logger)
+        return 0  // librdkafka frees the JSON
     }
 
     static let log: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Void = {
