@@ -85,6 +85,7 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
         var cProduce: [Sample] = []
         var swiftEnqueue: [Sample] = []
         var swiftSend: [Sample] = []
+        var swiftBatch: [Sample] = []
         for rep in 1...reps {
             let cTopic = "bench-produce-c-\(rep)"
             try cluster.createTopic(cTopic, partitions: self.partitions)
@@ -114,6 +115,17 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
             try CLoops.verifyTopic(bootstrap: bootstrap, topic: sendTopic, partitions: self.partitions, expected: count)
             swiftSend.append(s)
             report("produce", rep, "Swift send, \(format(self.window)) in flight", s)
+
+            let batchTopic = "bench-produce-swift-batch-\(rep)"
+            try cluster.createTopic(batchTopic, partitions: self.partitions)
+            let b = try await withTimeout(self.timeout(count), "Swift send(contentsOf:) producer") { [size, partitions, window] in
+                try await SwiftLoops.produceBatch(
+                    bootstrap: bootstrap, topic: batchTopic, partitions: partitions, count: count, size: size, window: window
+                )
+            }
+            try CLoops.verifyTopic(bootstrap: bootstrap, topic: batchTopic, partitions: self.partitions, expected: count)
+            swiftBatch.append(b)
+            report("produce", rep, "Swift send(contentsOf:), chunks of \(format(self.window))", b)
         }
 
         // 2 and 3. Consume one topic, produced once (untimed), from the beginning, each run with its own consumer.
@@ -124,6 +136,7 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
 
         var rows: [Row] = [
             Row(scenario: "produce: Swift enqueue+flush vs C produce loop", swift: swiftEnqueue, c: cProduce),
+            Row(scenario: "produce: Swift send(contentsOf:) (awaited reports) vs C", swift: swiftBatch, c: cProduce),
             // One child task per awaited send: reported, but not held to --min-ratio.
             Row(
                 scenario: "produce: Swift send (\(format(self.window)) in flight) vs C produce loop",

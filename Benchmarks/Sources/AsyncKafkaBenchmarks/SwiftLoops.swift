@@ -18,6 +18,35 @@ enum SwiftLoops {
         return Sample(count: count, seconds: elapsed.inSeconds)
     }
 
+    /// Awaited delivery reports for every message, through the batch path: `send(contentsOf:)`
+    /// in chunks of `window` messages, each chunk one call (one continuation for the chunk).
+    /// Time: from the first call to the last delivery report.
+    static func produceBatch(
+        bootstrap: String, topic: String, partitions: Int, count: Int, size: Int, window: Int
+    ) async throws -> Sample {
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: bootstrap))
+        let value = payload(size: size)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var delivered = 0
+        var next = 0
+        while next < count {
+            let chunk = (next..<min(count, next + window)).map {
+                KafkaProducerMessage(topic: topic, partition: $0 % partitions, value: value)
+            }
+            next += chunk.count
+            for result in await producer.send(contentsOf: chunk) {
+                if case .success = result { delivered += 1 }
+            }
+        }
+        let elapsed = start.duration(to: clock.now)
+        await producer.close()
+        guard delivered == count else {
+            throw BenchmarkFailure("Swift send(contentsOf:) to \(topic): \(delivered) of \(count) messages delivered")
+        }
+        return Sample(count: delivered, seconds: elapsed.inSeconds)
+    }
+
     /// Awaited sends, `window` of them in flight at once: a task group with one
     /// child task per message, each awaiting its delivery report.
     /// Time: from the first `send` to the last delivery report.
