@@ -13,11 +13,6 @@ extension AdminEventLoop {
         opaque.map { Unmanaged<LoggerBox>.fromOpaque($0).takeUnretainedValue().logger }
     }
 
-    /// A queue went from empty to non-empty: wake the thread.
-    static let queueBecameReadable: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Void = { _, opaque in
-        guard let opaque else { return }
-        Unmanaged<ClientThread>.fromOpaque(opaque).takeUnretainedValue().wake()
-    }
 
     static let errorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = {
         _, err, reason, opaque in

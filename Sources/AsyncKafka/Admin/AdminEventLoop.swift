@@ -45,8 +45,8 @@ final class AdminEventLoop: @unchecked Sendable {
         }
         _ = rd_kafka_set_log_queue(handle.pointer, nil)
         let thread = Unmanaged.passUnretained(self.thread).toOpaque()
-        rd_kafka_queue_cb_event_enable(results, AdminEventLoop.queueBecameReadable, thread)
-        rd_kafka_queue_cb_event_enable(main, AdminEventLoop.queueBecameReadable, thread)
+        rd_kafka_queue_cb_event_enable(results, ClientThread.wakeOnQueueEvent, thread)
+        rd_kafka_queue_cb_event_enable(main, ClientThread.wakeOnQueueEvent, thread)
         self.resources = Resources(handle: handle, results: results, main: main)
         do {
             try self.thread.start { [self] in self.serve() }

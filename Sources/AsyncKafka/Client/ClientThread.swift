@@ -68,6 +68,14 @@ final class ClientThread: @unchecked Sendable {
         pthread_detach(handle)
     }
 
+    /// librdkafka's queue callback (`rd_kafka_queue_cb_event_enable`, opaque: an unretained
+    /// `ClientThread`): a queue went from empty to non-empty. Called on a librdkafka thread
+    /// with the queue locked, so it only signals.
+    static let wakeOnQueueEvent: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Void = { _, opaque in
+        guard let opaque else { return }
+        Unmanaged<ClientThread>.fromOpaque(opaque).takeUnretainedValue().wake()
+    }
+
     /// Wakes the thread so that it serves its queues. Safe from any thread, including librdkafka's.
     func wake() {
         pthread_mutex_lock(self.mutex)

@@ -3,7 +3,7 @@ import Logging
 
 /// The C callbacks a consumer registers with librdkafka.
 ///
-/// All but ``queueBecameReadable`` are served from the consumer's queues, so
+/// They are served from the consumer's queues, so
 /// librdkafka invokes them on the consumer's own thread, inside
 /// ``ConsumerEventLoop``'s serving calls. The rd_kafka_t's opaque is the
 /// loop, unretained: the loop outlives its handle.
@@ -19,12 +19,6 @@ enum ConsumerCallbacks {
         opaque.map { Unmanaged<ConsumerEventLoop>.fromOpaque($0).takeUnretainedValue() }
     }
 
-    /// A queue went from empty to non-empty: wake the thread. Called on a librdkafka thread with
-    /// the queue locked, so it only signals.
-    static let queueBecameReadable: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Void = { _, opaque in
-        guard let opaque else { return }
-        Unmanaged<ClientThread>.fromOpaque(opaque).takeUnretainedValue().wake()
-    }
 
     static let rebalance: @convention(c) (
         OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,

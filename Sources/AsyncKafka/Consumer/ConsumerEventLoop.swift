@@ -107,8 +107,8 @@ final class ConsumerEventLoop: @unchecked Sendable {
         let commitQueue = rd_kafka_queue_new(handle.pointer)!
         _ = rd_kafka_set_log_queue(handle.pointer, nil)
         let threadPointer = Unmanaged.passUnretained(self.thread).toOpaque()
-        rd_kafka_queue_cb_event_enable(queue, ConsumerCallbacks.queueBecameReadable, threadPointer)
-        rd_kafka_queue_cb_event_enable(commitQueue, ConsumerCallbacks.queueBecameReadable, threadPointer)
+        rd_kafka_queue_cb_event_enable(queue, ClientThread.wakeOnQueueEvent, threadPointer)
+        rd_kafka_queue_cb_event_enable(commitQueue, ClientThread.wakeOnQueueEvent, threadPointer)
         self.resources = Resources(handle: handle, queue: queue, commitQueue: commitQueue)
 
         do {

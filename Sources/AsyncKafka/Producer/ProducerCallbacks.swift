@@ -20,11 +20,6 @@ enum ProducerCallbacks {
         opaque.flatMap { Unmanaged<Context>.fromOpaque($0).takeUnretainedValue().loop }
     }
 
-    /// A queue went from empty to non-empty: wake the thread (called with librdkafka's queue locked).
-    static let queueBecameReadable: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Void = { _, opaque in
-        guard let opaque else { return }
-        Unmanaged<ClientThread>.fromOpaque(opaque).takeUnretainedValue().wake()
-    }
 
     static let delivery: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = {
         _, message, opaque in

@@ -43,7 +43,7 @@ final class ProducerEventLoop: @unchecked Sendable {
         _ = rd_kafka_set_log_queue(self.handle.pointer, nil)
         rd_kafka_queue_cb_event_enable(
             self.mainQueue,
-            ProducerCallbacks.queueBecameReadable,
+            ClientThread.wakeOnQueueEvent,
             Unmanaged.passUnretained(self.thread).toOpaque()
         )
         do {
