@@ -19,6 +19,7 @@ public struct KafkaTimestamp: Sendable, Hashable, Comparable {
         self.kind = kind
     }
 
+    /// Orders timestamps by time.
     public static func < (lhs: KafkaTimestamp, rhs: KafkaTimestamp) -> Bool {
         lhs.millisecondsSince1970 < rhs.millisecondsSince1970
     }

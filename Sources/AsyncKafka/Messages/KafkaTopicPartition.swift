@@ -14,6 +14,7 @@ public struct KafkaTopicPartition: Sendable, Hashable, CustomStringConvertible {
         self.offset = offset
     }
 
+    /// `topic[partition]@offset`.
     public var description: String {
         "\(self.topic)[\(self.partition)]@\(self.offset)"
     }
@@ -47,6 +48,7 @@ public struct KafkaOffset: Sendable, Hashable, CustomStringConvertible {
         self.rawValue >= 0
     }
 
+    /// The offset, or the name of a logical position.
     public var description: String {
         switch self {
         case .beginning: "beginning"
