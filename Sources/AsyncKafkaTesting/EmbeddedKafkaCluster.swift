@@ -94,7 +94,19 @@ public final class EmbeddedKafkaCluster: Sendable {
     }
 
     deinit {
-        self.stop()
+        // Destroying the mock cluster blocks (up to about a second, longer while clients are
+        // still closing against it); a deinit often runs on Swift's cooperative thread pool,
+        // which must not block, so the destruction moves to a thread of its own.
+        let handles = self.handles.withLock { handles in
+            defer { handles = nil }
+            return handles
+        }
+        guard let handles else { return }
+        let waker = self.waker
+        BackgroundThread.run {
+            waker.run { rd_kafka_mock_cluster_destroy(handles.cluster) }
+            rd_kafka_destroy(handles.client)
+        }
     }
 
     /// Whether ``stop()`` has been called.
