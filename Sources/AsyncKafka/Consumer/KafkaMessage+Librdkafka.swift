@@ -45,7 +45,7 @@ enum MessageBatchBuilder {
                     key: key,
                     value: value,
                     headers: Self.headers(of: message),
-                    timestamp: Self.timestamp(of: message)
+                    timestamp: KafkaTimestamp(of: message)
                 )
             )
         }
@@ -64,15 +64,6 @@ enum MessageBatchBuilder {
         return KafkaBytes(storage: storage, start: cursor, count: count)
     }
 
-    private static func timestamp(of message: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaTimestamp? {
-        var kind = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-        let milliseconds = rd_kafka_message_timestamp(message, &kind)
-        switch kind {
-        case RD_KAFKA_TIMESTAMP_CREATE_TIME: return KafkaTimestamp(millisecondsSince1970: milliseconds, kind: .createTime)
-        case RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME: return KafkaTimestamp(millisecondsSince1970: milliseconds, kind: .logAppendTime)
-        default: return nil
-        }
-    }
 
     private static func headers(of message: UnsafeMutablePointer<rd_kafka_message_t>) -> [KafkaHeader] {
         var list: OpaquePointer?

@@ -96,15 +96,10 @@ final class DeliveryBatch: @unchecked Sendable {
         guard raw.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
             return .failure(.rdKafka(raw.err, context: "delivery to \(topic)[\(raw.partition)]", fallback: .deliveryFailed))
         }
-        var kind = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-        let milliseconds = rd_kafka_message_timestamp(message, &kind)
-        let timestamp: KafkaTimestamp? = switch kind {
-        case RD_KAFKA_TIMESTAMP_CREATE_TIME: KafkaTimestamp(millisecondsSince1970: milliseconds, kind: .createTime)
-        case RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME: KafkaTimestamp(millisecondsSince1970: milliseconds, kind: .logAppendTime)
-        default: nil
-        }
         return .success(
-            KafkaDeliveryReport(topic: topic, partition: Int(raw.partition), offset: raw.offset, timestamp: timestamp)
+            KafkaDeliveryReport(
+                topic: topic, partition: Int(raw.partition), offset: raw.offset, timestamp: KafkaTimestamp(of: message)
+            )
         )
     }
 }
