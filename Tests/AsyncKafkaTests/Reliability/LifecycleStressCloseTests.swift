@@ -1,0 +1,120 @@
+import AsyncKafka
+import AsyncKafkaTesting
+import Testing
+
+extension LifecycleStress {
+    /// Consumer close and commit racing cancellation.
+    @Suite("Consumer close and commit stress")
+    struct ConsumerCloseRaces {
+        @Test("close() racing task cancellation and a second close(): all return, the consumer is closed")
+        func closeRacingCancellation() async throws {
+            let cycles = StressSettings.cycles
+            let cluster = try EmbeddedKafkaCluster()
+            let topic = try await cluster.stressTopic("stress-close", messages: 50)
+            let watch = LeakWatch()
+            let start = ContinuousClock.now
+            for cycle in 0..<cycles {
+                let consumer = try await cluster.stressConsumer(topic)
+                watch.watch(consumer)
+                let seen = StressSignal()
+                let task = Task {
+                    var values: [String?] = []
+                    for try await message in consumer.messages {
+                        values.append(message.valueString)
+                        if values.count == 1 { seen.fire() }
+                    }
+                    return values
+                }
+                await seen.wait()
+                // Three ways to end the consumer at once, started in a different order each cycle.
+                let order = cycle % 3
+                async let first: Void = order == 0 ? task.cancel() : consumer.close()
+                async let second: Void = order == 1 ? task.cancel() : consumer.close()
+                if order == 2 { task.cancel() }
+                _ = await (first, second)
+                task.cancel()
+                let values = try await task.value
+                await consumer.close()
+                #expect(!values.isEmpty && isPrefixOfStressTopic(values), "cycle \(cycle)")
+                let error = await #expect(throws: KafkaError.self) {
+                    try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0)])
+                }
+                #expect(error?.code == .clientClosed, "cycle \(cycle)")
+            }
+            let leaks = await watch.check()
+            emitStressRecord(
+                "Consumer close() racing cancellation and a second close()", cycles: cycles, since: start, leaks: leaks,
+                asserted: "every call returns, consumer closed (clientClosed), freed; threads back to baseline"
+            )
+            withExtendedLifetime(cluster) {}
+        }
+
+        enum CommitOutcome { case committed, closedFirst }
+
+        /// One commit cycle: the loop commits its first message; the task is cancelled while the
+        /// commit waits for the coordinator, and on odd cycles the consumer closes at the same time.
+        static func commitCycle(_ cycle: Int, cluster: EmbeddedKafkaCluster, topic: String, watch: LeakWatch) async throws -> CommitOutcome? {
+            let consumer = try await cluster.stressConsumer(topic, group: Unique.name("stress-commit"))
+            watch.watch(consumer)
+            let inFlight = StressSignal()
+            let task = Task { () -> Result<Void, KafkaError>? in
+                for try await message in consumer.messages {
+                    inFlight.fire()
+                    do throws(KafkaError) {
+                        try await consumer.commit(message)
+                        return .success(())
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                return nil
+            }
+            await inFlight.wait()
+            task.cancel()
+            if cycle % 2 == 1 { await consumer.close() }
+            let result = try await task.value
+            await consumer.close()
+            switch result {
+            case nil:
+                Issue.record("cycle \(cycle): the loop ended before its first message")
+                return nil
+            case .success:
+                return .committed
+            case .failure(let error):
+                // Only a close that won the race may fail the commit, and only as "closed".
+                #expect(cycle % 2 == 1 && error.code == .clientClosed, "cycle \(cycle): \(error)")
+                return .closedFirst
+            }
+        }
+
+        @Test("a commit in flight while its task is cancelled (and the consumer closes): it completes, nothing hangs")
+        func commitRacingCancellation() async throws {
+            let cycles = StressSettings.cycles
+            let cluster = try EmbeddedKafkaCluster()
+            let topic = try await cluster.stressTopic("stress-commit", messages: 20)
+            let watch = LeakWatch()
+            let start = ContinuousClock.now
+            // Each commit first finds the group coordinator (a few hundred ms on a new client), so
+            // eight cycles run at a time.
+            let width = 8
+            var outcomes: [CommitOutcome?] = []
+            for batch in stride(from: 0, to: cycles, by: width) {
+                outcomes += try await withThrowingTaskGroup(of: CommitOutcome?.self) { group in
+                    for cycle in batch..<min(batch + width, cycles) {
+                        group.addTask { try await Self.commitCycle(cycle, cluster: cluster, topic: topic, watch: watch) }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+            }
+            let leaks = await watch.check()
+            let committed = outcomes.count { $0 == .committed }
+            let closedFirst = outcomes.count { $0 == .closedFirst }
+            emitStressRecord(
+                "Consumer commit in flight while its task is cancelled", cycles: cycles, since: start, leaks: leaks,
+                detail: "committed=\(committed), closed first=\(closedFirst)",
+                asserted: "commit completes or reports clientClosed, no hang, freed; threads back to baseline"
+            )
+            withExtendedLifetime(cluster) {}
+        }
+    }
+}
