@@ -89,6 +89,7 @@ extension ProducerEventLoop {
         if let partition = message.partition, partition < 0 || partition > Int(Int32.max) {
             throw KafkaError(code: .invalidArgument, message: "invalid partition \(partition) for \(message.topic)")
         }
+        try KafkaNameValidation.validate(message)
     }
 
     private static func topicHandle(
