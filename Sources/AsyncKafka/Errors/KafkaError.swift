@@ -110,7 +110,8 @@ extension KafkaError {
         /// The operation is not valid in the client's current state, such as producing with a
         /// transactional producer outside a transaction, or committing when no transaction is open.
         public static let invalidState = Code("invalidState")
-        /// The operation did not complete in time.
+        /// The operation did not complete in time, also because no broker could be reached
+        /// (librdkafka's `_ALL_BROKERS_DOWN`; ``KafkaError/librdkafkaCode`` tells which).
         public static let timedOut = Code("timedOut")
         /// A fatal error: the client cannot be used any more and must be closed.
         public static let fatal = Code("fatal")
@@ -182,7 +183,8 @@ extension KafkaError {
             code = .unknownTopicOrPartition
         case RD_KAFKA_RESP_ERR__PURGE_QUEUE, RD_KAFKA_RESP_ERR__PURGE_INFLIGHT:
             code = .purged
-        case RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__MSG_TIMED_OUT:
+        case RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__MSG_TIMED_OUT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+            // All brokers down: the call gave up because no broker could be reached in time.
             code = .timedOut
         case RD_KAFKA_RESP_ERR__FATAL:
             code = .fatal
