@@ -38,7 +38,7 @@ final class AdminEventLoop: @unchecked Sendable {
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(self.context).toOpaque())
         rd_kafka_conf_set_error_cb(conf, AdminEventLoop.errorCallback)
         rd_kafka_conf_set_log_cb(conf, AdminEventLoop.logCallback)
-        let handle = try KafkaHandle(type: RD_KAFKA_PRODUCER, conf: conf)
+        let handle = try KafkaHandle(type: RD_KAFKA_PRODUCER, conf: conf, oauthBearer: configuration.oauthBearerTokenProvider)
         guard let results = rd_kafka_queue_new(handle.pointer), let main = rd_kafka_queue_get_main(handle.pointer) else {
             handle.destroy()
             throw KafkaError(code: .librdkafka, message: "librdkafka could not create the admin client's queues")

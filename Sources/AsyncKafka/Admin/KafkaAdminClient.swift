@@ -29,7 +29,7 @@ public final class KafkaAdminClient: Sendable {
         configuration: KafkaAdminConfiguration,
         logger: Logger = Logger(label: "AsyncKafka.KafkaAdminClient")
     ) throws(KafkaError) {
-        self.loop = try AdminEventLoop(configuration: configuration, logger: logger)
+        self.loop = try AdminEventLoop(configuration: configuration, logger: SecretRedactingLogHandler.logger(logger, redacting: configuration.properties))
     }
 
     deinit {

@@ -7,6 +7,10 @@ public struct KafkaAdminConfiguration: KafkaClientConfiguration {
     /// The librdkafka properties of the client; see ``KafkaClientConfiguration/properties``.
     public var properties: [String: String]
 
+    /// Fetches OAUTHBEARER tokens when the client authenticates with SASL OAUTHBEARER
+    /// (see ``KafkaSASLConfiguration/oauthBearer`` and ``KafkaOAuthBearerTokenProvider``).
+    public var oauthBearerTokenProvider: KafkaOAuthBearerTokenProvider?
+
     /// Creates a configuration.
     ///
     /// - Parameters:

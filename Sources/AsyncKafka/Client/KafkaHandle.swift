@@ -11,18 +11,53 @@ final class KafkaHandle: @unchecked Sendable {
     /// The observers of the client's statistics; their streams end when the handle is destroyed.
     let statistics = StatisticsBroadcaster()
     private var destroyed = false
+    /// Fetches OAUTHBEARER tokens, when the client has a token provider.
+    private let oauthBearer: OAuthBearerRefresher?
 
     /// Creates a handle of `type`, taking ownership of `conf` (also when creation fails).
-    init(type: rd_kafka_type_t, conf: OpaquePointer) throws(KafkaError) {
+    ///
+    /// `oauthBearer` is the configuration's token provider, if any.
+    init(type: rd_kafka_type_t, conf: OpaquePointer, oauthBearer: KafkaOAuthBearerTokenProvider? = nil) throws(KafkaError) {
+        self.oauthBearer = oauthBearer.map(OAuthBearerRefresher.init(provider:))
+        do {
+            try KafkaSecurityValidation.validateOAuthBearer(conf, hasProvider: oauthBearer != nil)
+        } catch {
+            rd_kafka_conf_destroy(conf)
+            throw error
+        }
+        if self.oauthBearer != nil { OAuthBearerRefresher.prepare(conf) }
         var errorText = [CChar](repeating: 0, count: 512)
         guard let rk = rd_kafka_new(type, conf, &errorText, errorText.count) else {
             rd_kafka_conf_destroy(conf)
+            let reason = String(cBuffer: errorText)
             throw KafkaError(
                 code: .invalidConfiguration,
-                message: "librdkafka refused the configuration: \(String(cBuffer: errorText))"
+                message: "librdkafka refused the configuration: \(reason)",
+                configurationKey: Self.blamedKey(in: reason)
             )
         }
         self.pointer = rk
+        do {
+            try self.oauthBearer?.attach(rk)
+        } catch {
+            rd_kafka_destroy(rk)
+            throw error
+        }
+    }
+
+    /// The configuration key `rd_kafka_new`'s error text blames: the first one it quotes in
+    /// backticks (`` `acks` must be set to `all` ``), or the one it starts with (`ssl.ca.location failed: …`).
+    static func blamedKey(in reason: String) -> String? {
+        let keyCharacters = Set("abcdefghijklmnopqrstuvwxyz0123456789._")
+        func isKey(_ text: Substring) -> Bool {
+            text.contains(".") && text.allSatisfy { keyCharacters.contains($0) }
+        }
+        let quoted = reason.split(separator: "`", omittingEmptySubsequences: false)
+        if quoted.count >= 3, let key = stride(from: 1, to: quoted.count - 1, by: 2).map({ quoted[$0] }).first(where: isKey) {
+            return String(key)
+        }
+        let first = reason.prefix { !$0.isWhitespace && $0 != ":" }
+        return isKey(first) ? String(first) : nil
     }
 
     /// The client's name as librdkafka reports it (e.g. `rdkafka#consumer-1`).
@@ -49,6 +84,7 @@ final class KafkaHandle: @unchecked Sendable {
     func destroy(skipConsumerClose: Bool = false) {
         guard !self.destroyed else { return }
         self.destroyed = true
+        self.oauthBearer?.detach()
         if skipConsumerClose {
             rd_kafka_destroy_flags(self.pointer, Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE))
         } else {

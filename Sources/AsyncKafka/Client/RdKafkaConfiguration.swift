@@ -17,6 +17,7 @@ enum RdKafkaConfiguration {
                 configurationKey: "bootstrap.servers"
             )
         }
+        try KafkaSecurityValidation.validate(properties)
         let conf = rd_kafka_conf_new()!
         var errorText = [CChar](repeating: 0, count: 512)
         for key in properties.keys.sorted() {

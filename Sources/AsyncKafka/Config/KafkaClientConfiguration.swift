@@ -9,7 +9,7 @@
 /// running librdkafka when the client is created, and a bad one throws a
 /// ``KafkaError`` with code ``KafkaError/Code/invalidConfiguration`` that
 /// names the key.
-public protocol KafkaClientConfiguration: Sendable, CustomStringConvertible {
+public protocol KafkaClientConfiguration: Sendable, CustomStringConvertible, CustomReflectable {
     /// The librdkafka properties of the client, keyed by librdkafka's names.
     var properties: [String: String] { get set }
 }

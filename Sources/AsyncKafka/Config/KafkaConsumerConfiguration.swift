@@ -12,6 +12,10 @@ public struct KafkaConsumerConfiguration: KafkaClientConfiguration {
     /// The librdkafka properties of the consumer; see ``KafkaClientConfiguration/properties``.
     public var properties: [String: String]
 
+    /// Fetches OAUTHBEARER tokens when the client authenticates with SASL OAUTHBEARER
+    /// (see ``KafkaSASLConfiguration/oauthBearer`` and ``KafkaOAuthBearerTokenProvider``).
+    public var oauthBearerTokenProvider: KafkaOAuthBearerTokenProvider?
+
     /// How many messages the consumer hands from librdkafka to the message stream at once (at most).
     ///
     /// Larger batches cost fewer hand-offs; the default, 1,024, already makes

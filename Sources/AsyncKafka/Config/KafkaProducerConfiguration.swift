@@ -28,6 +28,10 @@ public struct KafkaProducerConfiguration: KafkaClientConfiguration {
     /// The librdkafka properties of the producer; see ``KafkaClientConfiguration/properties``.
     public var properties: [String: String]
 
+    /// Fetches OAUTHBEARER tokens when the client authenticates with SASL OAUTHBEARER
+    /// (see ``KafkaSASLConfiguration/oauthBearer`` and ``KafkaOAuthBearerTokenProvider``).
+    public var oauthBearerTokenProvider: KafkaOAuthBearerTokenProvider?
+
     /// Creates a configuration.
     ///
     /// - Parameters:

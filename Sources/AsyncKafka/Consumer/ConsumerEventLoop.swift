@@ -101,7 +101,7 @@ final class ConsumerEventLoop: @unchecked Sendable {
 
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(self).toOpaque())
         ConsumerCallbacks.install(on: conf)
-        let handle = try KafkaHandle(type: RD_KAFKA_CONSUMER, conf: conf)
+        let handle = try KafkaHandle(type: RD_KAFKA_CONSUMER, conf: conf, oauthBearer: configuration.oauthBearerTokenProvider)
         rd_kafka_poll_set_consumer(handle.pointer)
         let queue = rd_kafka_queue_get_consumer(handle.pointer)!
         let commitQueue = rd_kafka_queue_new(handle.pointer)!

@@ -42,7 +42,7 @@ public actor KafkaConsumer {
         if configuration.properties["log_level"] == nil {
             configuration.properties["log_level"] = LibrdkafkaLog.syslogLevel(for: logger)
         }
-        self.loop = try ConsumerEventLoop(configuration: configuration, logger: logger)
+        self.loop = try ConsumerEventLoop(configuration: configuration, logger: SecretRedactingLogHandler.logger(logger, redacting: configuration.properties))
         self.groupID = configuration.groupID
         self.messages = KafkaConsumerMessages(loop: self.loop)
     }
@@ -90,6 +90,8 @@ public actor KafkaConsumer {
         guard !topics.isEmpty, topics.allSatisfy({ !$0.isEmpty }) else {
             throw KafkaError(code: .invalidArgument, message: "subscribe needs at least one non-empty topic name")
         }
+        // A name starting with `^` is a regular expression, not a topic name.
+        for topic in topics where !topic.hasPrefix("^") { try KafkaNameValidation.validateTopic(topic) }
         try await self.loop.perform { _, resources throws(KafkaError) in
             let list = TopicPartitionList(capacity: topics.count)
             for topic in topics { list.add(topic: topic, partition: -1, offset: KafkaOffset.stored.rawValue) }
@@ -107,6 +109,7 @@ public actor KafkaConsumer {
             guard !partition.topic.isEmpty, partition.partition >= 0, partition.partition <= Int(Int32.max) else {
                 throw KafkaError(code: .invalidArgument, message: "cannot assign \(partition)")
             }
+            try KafkaNameValidation.validateTopic(partition.topic)
             guard partition.offset.isAbsolute || [.beginning, .end, .stored].contains(partition.offset) else {
                 throw KafkaError(code: .invalidArgument, message: "invalid start offset for \(partition)")
             }
@@ -144,7 +147,16 @@ public actor KafkaConsumer {
     /// - Throws: ``KafkaError/Code/partitionNotAssigned`` when the partition is not assigned
     ///   to this consumer (for example after a rebalance took it away).
     public func store(_ message: KafkaMessage) async throws(KafkaError) {
-        try await self.loop.store([Self.nextOffset(after: message)])
+        do {
+            try await self.loop.store([Self.nextOffset(after: message)])
+        } catch where error.code == .unknownTopicOrPartition {
+            // librdkafka says "unknown partition" for one this consumer has never been assigned.
+            throw KafkaError(
+                code: .partitionNotAssigned,
+                message: "cannot store the offset of \(message.topic)[\(message.partition)]: not assigned to this consumer",
+                librdkafkaCode: error.librdkafkaCode
+            )
+        }
     }
 
     private static func nextOffset(after message: KafkaMessage) -> KafkaTopicPartition {

@@ -29,7 +29,7 @@ public enum KafkaCompression: String, Sendable, Hashable, CaseIterable {
     }
 
     /// librdkafka's `builtin.features`, such as `["gzip", "snappy", "ssl", …]`.
-    private static func builtinFeatures() -> Set<String> {
+    static func builtinFeatures() -> Set<String> {
         guard let conf = rd_kafka_conf_new() else { return [] }
         defer { rd_kafka_conf_destroy(conf) }
         var size = 0

@@ -33,7 +33,7 @@ public final class KafkaProducer: Sendable {
         if configuration.properties["log_level"] == nil {
             configuration.properties["log_level"] = LibrdkafkaLog.syslogLevel(for: logger)
         }
-        self.loop = try ProducerEventLoop(configuration: configuration, logger: logger)
+        self.loop = try ProducerEventLoop(configuration: configuration, logger: SecretRedactingLogHandler.logger(logger, redacting: configuration.properties))
     }
 
     deinit {

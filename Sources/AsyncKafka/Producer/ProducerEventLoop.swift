@@ -31,7 +31,7 @@ final class ProducerEventLoop: @unchecked Sendable {
         // a context box bridges the gap.
         let context = ProducerCallbacks.Context()
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(context).toOpaque())
-        let handle = try KafkaHandle(type: RD_KAFKA_PRODUCER, conf: conf)
+        let handle = try KafkaHandle(type: RD_KAFKA_PRODUCER, conf: conf, oauthBearer: configuration.oauthBearerTokenProvider)
         guard let mainQueue = rd_kafka_queue_get_main(handle.pointer) else {
             handle.destroy()
             throw KafkaError(code: .librdkafka, message: "librdkafka gave the producer no main queue")
