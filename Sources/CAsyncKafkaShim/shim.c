@@ -1,3 +1,11 @@
+#if defined(__linux__)
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <string.h>
+#elif defined(__APPLE__)
+#include <pthread.h>
+#endif
+
 #include "CAsyncKafkaShim.h"
 
 /* A present but empty value or key must not reach librdkafka as NULL (which
@@ -47,4 +55,17 @@ rd_kafka_error_t *asynckafka_produce(rd_kafka_t *rk,
         vus[cnt++].u.ptr = opaque;
 
         return rd_kafka_produceva(rk, vus, cnt);
+}
+
+void asynckafka_name_current_thread(const char *name) {
+#if defined(__linux__)
+    char truncated[16];
+    strncpy(truncated, name, sizeof truncated - 1);
+    truncated[sizeof truncated - 1] = '\0';
+    (void)pthread_setname_np(pthread_self(), truncated);
+#elif defined(__APPLE__)
+    (void)pthread_setname_np(name);
+#else
+    (void)name;
+#endif
 }

@@ -18,7 +18,7 @@ final class AdminEventLoop: @unchecked Sendable {
         let main: OpaquePointer
     }
 
-    let thread = ClientThread()
+    let thread = ClientThread(name: "ak:admin")
     let logger: Logger
     private let context: LoggerBox
 

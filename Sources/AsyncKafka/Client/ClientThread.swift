@@ -1,3 +1,5 @@
+import CAsyncKafkaShim
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -35,7 +37,11 @@ final class ClientThread: @unchecked Sendable {
     private var exited = false
     private let lateJobs = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
-    init() {
+    /// The thread's name, as debuggers and profilers show it (Linux keeps 15 bytes).
+    private let name: String
+
+    init(name: String) {
+        self.name = name
         pthread_mutex_init(self.mutex, nil)
         pthread_mutex_init(self.lateJobs, nil)
         pthread_cond_init(self.condition, nil)
@@ -58,6 +64,7 @@ final class ClientThread: @unchecked Sendable {
         var handle = pthread_t()
         let result = pthread_create(&handle, nil, { raw in
             let context = Unmanaged<Context>.fromOpaque(raw!).takeRetainedValue()
+            context.thread.nameCurrentThread()
             context.thread.run(context.serve)
             return nil
         }, context)
@@ -66,6 +73,11 @@ final class ClientThread: @unchecked Sendable {
             throw KafkaError(code: .librdkafka, message: "could not start the client thread (pthread_create: \(result))")
         }
         pthread_detach(handle)
+    }
+
+    /// Names the calling thread, so that profiles and stack dumps tell the clients' threads apart.
+    private func nameCurrentThread() {
+        asynckafka_name_current_thread(self.name)
     }
 
     /// librdkafka's queue callback (`rd_kafka_queue_cb_event_enable`, opaque: an unretained

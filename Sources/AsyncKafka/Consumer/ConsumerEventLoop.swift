@@ -69,6 +69,8 @@ final class ConsumerEventLoop: @unchecked Sendable {
     /// The next offset the application will read per partition, from what it consumed.
     var consumedPositions: [PartitionKey: Int64] = [:]
     var messageBuffer: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>
+    /// Wakes librdkafka's fetchers when a full prefetch queue has drained. Thread-confined.
+    var fetcherWakeUp: FetcherWakeUp
 
     init(configuration: KafkaConsumerConfiguration, logger: Logger) throws(KafkaError) {
         var properties = configuration.properties
@@ -84,7 +86,7 @@ final class ConsumerEventLoop: @unchecked Sendable {
         let conf = try RdKafkaConfiguration.make(properties)
 
         self.logger = logger
-        self.thread = ClientThread()
+        self.thread = ClientThread(name: "ak:consumer")
         self.batchSize = max(1, configuration.batchSize)
         self.maxBatchCount = self.batchSize
         self.maxBufferedBatches = max(1, configuration.maxBufferedBatches)
@@ -98,6 +100,7 @@ final class ConsumerEventLoop: @unchecked Sendable {
         self.streamClaim = Mutex(stream)
         self.continuation = continuation
         self.messageBuffer = .allocate(capacity: self.batchSize)
+        self.fetcherWakeUp = FetcherWakeUp(properties: properties)
 
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(self).toOpaque())
         ConsumerCallbacks.install(on: conf)

@@ -11,7 +11,7 @@ import Synchronization
 /// is used. Everything that blocks — serving the main queue, flush, purge,
 /// destroy — runs on ``thread``.
 final class ProducerEventLoop: @unchecked Sendable {
-    let thread = ClientThread()
+    let thread = ClientThread(name: "ak:producer")
     let logger: Logger
     let handle: KafkaHandle
     /// librdkafka's main queue, where delivery reports, errors and logs arrive.

@@ -29,4 +29,8 @@ rd_kafka_error_t *asynckafka_produce(rd_kafka_t *rk,
                                      int64_t timestamp,
                                      void *opaque);
 
+/// Names the calling thread (as profilers and debuggers show it); Linux keeps
+/// the first 15 bytes. Does nothing where the platform has no such call.
+void asynckafka_name_current_thread(const char *name);
+
 #endif
