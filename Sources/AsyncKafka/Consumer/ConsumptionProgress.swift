@@ -64,24 +64,30 @@ private struct NextOffsets {
     private(set) var partitions: [KafkaTopicPartition] = []
 
     mutating func add(_ messages: ArraySlice<KafkaMessage>) {
-        var last = -1
-        for message in messages {
-            let next = KafkaOffset.offset(message.offset + 1)
-            if last >= 0, self.partitions[last].partition == message.partition,
-                self.partitions[last].topic == message.topic
-            {
-                if self.partitions[last].offset.rawValue < next.rawValue { self.partitions[last].offset = next }
-                continue
-            }
-            if let index = self.partitions.firstIndex(where: {
-                $0.partition == message.partition && $0.topic == message.topic
-            }) {
-                if self.partitions[index].offset.rawValue < next.rawValue { self.partitions[index].offset = next }
-                last = index
-            } else {
-                self.partitions.append(KafkaTopicPartition(topic: message.topic, partition: message.partition, offset: next))
-                last = self.partitions.count - 1
+        // Through a pointer: only three fields of each message are read, none is copied.
+        messages.withUnsafeBufferPointer { messages in
+            var last = -1
+            for message in messages.indices {
+                let partition = messages[message].partition
+                let next = messages[message].offset + 1
+                if last >= 0, self.partitions[last].partition == partition,
+                    self.partitions[last].topic == messages[message].topic
+                {
+                    if self.partitions[last].offset.rawValue < next { self.partitions[last].offset = .offset(next) }
+                    continue
+                }
+                last = self.record(next, topic: messages[message].topic, partition: partition)
             }
         }
+    }
+
+    /// Raises the next offset of a partition to `next`; returns the partition's index.
+    private mutating func record(_ next: Int64, topic: String, partition: Int) -> Int {
+        if let index = self.partitions.firstIndex(where: { $0.partition == partition && $0.topic == topic }) {
+            if self.partitions[index].offset.rawValue < next { self.partitions[index].offset = .offset(next) }
+            return index
+        }
+        self.partitions.append(KafkaTopicPartition(topic: topic, partition: partition, offset: .offset(next)))
+        return self.partitions.count - 1
     }
 }
