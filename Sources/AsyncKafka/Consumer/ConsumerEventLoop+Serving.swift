@@ -43,6 +43,7 @@ extension ConsumerEventLoop {
         while self.machine.state == .running, self.credits.load(ordering: .acquiring) > 0 {
             let wanted = self.maxBatchCount - self.lingering.count
             let count = rd_kafka_consume_batch_queue(resources.queue, 0, self.messageBuffer, min(wanted, self.batchSize))
+            self.fetcherWakeUp.observe(queueLength: Int(rd_kafka_queue_length(resources.queue)), handle: resources.handle.pointer)
             if count <= 0 {
                 return self.flushLingering(force: false)
             }
