@@ -11,8 +11,8 @@ import Synchronization
 /// buffer.
 final class ConsumptionProgress: Sendable {
     private struct Batches {
-        /// Batches the loop has consumed entirely, not yet stored.
-        var finished: [[KafkaMessage]] = []
+        /// Next offsets of the messages consumed from earlier batches, not yet taken.
+        var finished = NextOffsets()
         /// The batch the iterator is handing out.
         var current: [KafkaMessage] = []
         /// How many messages of `current` were already taken.
@@ -25,16 +25,22 @@ final class ConsumptionProgress: Sendable {
 
     /// The iterator moves on to `batch`, having consumed the first `consumed` messages of the
     /// previous one (all of them, unless a filter dropped the rest).
+    ///
+    /// The previous batch is summarised here, on the iterating thread, so that its
+    /// messages are released there too, where the application released its copies.
     func startBatch(_ batch: [KafkaMessage], previousConsumed consumed: Int) {
-        self.batches.withLock { batches in
+        let previous = self.batches.withLock { batches in
             let end = min(consumed, batches.current.count)
             if batches.taken < end {
-                batches.finished.append(Array(batches.current[batches.taken..<end]))
+                batches.finished.add(batches.current[batches.taken..<end])
             }
-            batches.current = batch
-            batches.taken = 0
             self.consumed.store(0, ordering: .relaxed)
+            batches.taken = 0
+            var previous = batch
+            swap(&previous, &batches.current)
+            return previous
         }
+        _ = previous  // released here, outside the lock
     }
 
     /// The loop has consumed the first `count` messages of the current batch.
@@ -46,9 +52,8 @@ final class ConsumptionProgress: Sendable {
     /// Takes every consumed message not yet taken, as the next offset to commit per partition.
     func takeConsumedOffsets() -> [KafkaTopicPartition] {
         self.batches.withLock { batches in
-            var offsets = NextOffsets()
-            for batch in batches.finished { offsets.add(batch[...]) }
-            batches.finished.removeAll()
+            var offsets = batches.finished
+            batches.finished = NextOffsets()
             let count = min(self.consumed.load(ordering: .relaxed), batches.current.count)
             if count > batches.taken {
                 offsets.add(batches.current[batches.taken..<count])
