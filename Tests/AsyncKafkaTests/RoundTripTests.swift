@@ -61,4 +61,38 @@ struct RoundTripTests {
             #expect(offsets == Array(0..<100))
         }
     }
+
+    /// The consumer skips librdkafka's header parse when the byte after a record's value says
+    /// "no headers" (RecordHeaders); records with headers must still get all of theirs, whatever
+    /// their neighbours, value sizes (empty, 1 byte) or tombstones.
+    @Test("headers are read exactly where records have them, in batches mixing both")
+    func mixedHeaders() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("headers")
+        try cluster.createTopic(topic, partitions: 1)
+        let values: [[UInt8]?] = [[], [0], [1, 0], nil, Array("x".utf8), [0, 0, 0]]
+        var sent: [KafkaProducerMessage] = []
+        // Every value with and without headers, with and without a key, in three orders.
+        for round in 0..<3 {
+            for value in round == 1 ? values.reversed() : values {
+                for withHeaders in round == 2 ? [false, true] : [true, false] {
+                    for key: [UInt8]? in [nil, [0]] {
+                        let headers = withHeaders ? [KafkaHeader(name: "n", value: "\(sent.count)"), KafkaHeader(name: "z", value: [0])] : []
+                        sent.append(KafkaProducerMessage(topic: topic, partition: 0, key: key, value: value, headers: headers))
+                    }
+                }
+            }
+        }
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
+        for result in await producer.send(contentsOf: sent) { _ = try result.get() }
+        await producer.close()
+
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
+        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let received = try await collect(sent.count, from: consumer)
+        await consumer.close()
+
+        #expect(received.map(\.headers) == sent.map(\.headers))
+        #expect(received.map { $0.value.map(Array.init) } == sent.map(\.value))
+    }
 }

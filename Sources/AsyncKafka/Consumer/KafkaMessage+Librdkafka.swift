@@ -116,8 +116,9 @@ struct TopicNameCache {
 ///
 /// Why reading that byte is safe and right:
 /// - The byte after a value's last byte is in the same memory page unless the
-///   value ends exactly at a page boundary, so it is readable; that case (and a
-///   missing value) goes to the parser.
+///   value ends exactly at a page boundary, so it is readable; that case, a
+///   missing value and an empty one (whose pointer librdkafka may take from
+///   elsewhere) go to the parser.
 /// - The older message formats (v0, v1) have no headers at all; whatever the byte
 ///   after their value holds, the answer "none" is right, and any other byte only
 ///   costs the parser's call.
@@ -128,7 +129,8 @@ enum RecordHeaders {
 
     @inline(__always)
     static func certainlyNone(_ message: UnsafeMutablePointer<rd_kafka_message_t>) -> Bool {
-        guard Self.zeroCopyValues, let value = message.pointee.payload else { return false }
+        // An empty value need not point into the record at all.
+        guard Self.zeroCopyValues, let value = message.pointee.payload, message.pointee.len > 0 else { return false }
         let end = value + message.pointee.len
         guard Int(bitPattern: end) % Self.pageSize != 0 else { return false }
         return end.load(as: UInt8.self) == 0
