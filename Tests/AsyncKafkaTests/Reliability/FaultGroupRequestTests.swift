@@ -1,0 +1,186 @@
+import AsyncKafka
+import AsyncKafkaTesting
+import Testing
+
+/// JoinGroup, SyncGroup and Heartbeat requests answered with injected errors, for a consumer
+/// that subscribes (the group protocol is the point here).
+@Suite("Faults: group membership errors")
+struct FaultGroupRequestTests {
+    private static let partitions = 4
+    private static let total = 2_000
+
+    private static func configuration(_ cluster: EmbeddedKafkaCluster, group: String) -> KafkaConsumerConfiguration {
+        var configuration = cluster.consumerConfiguration(group: group)
+        configuration.sessionTimeout = .seconds(6)
+        configuration.properties["heartbeat.interval.ms"] = "200"
+        return configuration
+    }
+
+    @Test("retriable JoinGroup, SyncGroup and Heartbeat errors: the member (re)joins and reads everything")
+    func retriableGroupErrors() async throws {
+        let watch = Stopwatch()
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("group-retry")
+        try cluster.createTopic(topic, partitions: Self.partitions)
+        let group = Unique.name("group")
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
+        _ = try await NumberedMessages.produce(Array(0..<Self.total / 2), to: topic, partitions: Self.partitions, with: producer)
+
+        // Each refused JoinGroup or SyncGroup costs a join round (about 3 s on the mock): one of each.
+        let joinErrors: [InjectedError] = [.coordinatorLoadInProgress]
+        let syncErrors: [InjectedError] = [.notCoordinator]
+        // Once the member has its partitions: coordinator errors, then REBALANCE_IN_PROGRESS,
+        // which makes it rejoin (a second assignment).
+        let heartbeatErrors: [InjectedError] = [.coordinatorNotAvailable, .rebalanceInProgress]
+        try cluster.pushRequestErrors(.joinGroup, joinErrors)
+        try cluster.pushRequestErrors(.syncGroup, syncErrors)
+
+        let tally = NumberTally(expected: Self.total)
+        let consumer = try KafkaConsumer(configuration: Self.configuration(cluster, group: group))
+        let notes = RebalanceNotes()
+        await consumer.setRebalanceHandler { event in notes.record(event) }
+        try await consumer.subscribe(to: [topic])
+        let injected = SharedCounter()
+        let reading = Task {
+            for try await message in consumer.messages {
+                tally.record(message)
+                if injected.claim() { try cluster.pushRequestErrors(.heartbeat, heartbeatErrors) }
+                if tally.isComplete { break }
+            }
+        }
+        // The member's notes are the only signal of the rejoin.
+        let rejoined = await eventually(timeout: .seconds(30)) { notes.all.filter { $0 == "assigned" }.count >= 2 }
+        _ = try await NumberedMessages.produce(Array(Self.total / 2..<Self.total), to: topic, partitions: Self.partitions, with: producer)
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(30))
+            await consumer.close()
+        }
+        try await reading.value
+        watchdog.cancel()
+        await consumer.close()
+        await producer.close()
+        let assignments = notes.all.filter { $0 == "assigned" }.count
+
+        #expect(tally.lost == 0, "lost: \(tally.missing)")
+        #expect(rejoined, "the heartbeat's REBALANCE_IN_PROGRESS forced a rejoin: \(notes.all)")
+        #expect(tally.foreign == 0)
+        ReliabilityRecord(
+            section: "Faults",
+            scenario: "JoinGroup/SyncGroup/Heartbeat errors, retriable (coordinator errors, REBALANCE_IN_PROGRESS)",
+            figures: [
+                "produced": "\(Self.total)", "consumed": "\(tally.reads)", "lost": "\(tally.lost)",
+                "duplicates": "\(tally.duplicates)", "assignments": "\(assignments)",
+                "errors injected": "\(joinErrors.count + syncErrors.count + heartbeatErrors.count)",
+                "ms": "\(watch.milliseconds)",
+            ],
+            asserted: "0 lost, member rejoined"
+        ).emit()
+    }
+
+    @Test("non-retriable JoinGroup error: the stream throws it, a new member reads everything")
+    func nonRetriableJoinError() async throws {
+        let watch = Stopwatch()
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("group-fail")
+        try cluster.createTopic(topic, partitions: Self.partitions)
+        let group = Unique.name("group")
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
+        _ = try await NumberedMessages.produce(Array(0..<Self.total), to: topic, partitions: Self.partitions, with: producer)
+        await producer.close()
+        try cluster.pushRequestErrors(.joinGroup, [.groupAuthorizationFailed])
+
+        let tally = NumberTally(expected: Self.total)
+        let refused = try KafkaConsumer(configuration: Self.configuration(cluster, group: group))
+        try await refused.subscribe(to: [topic])
+        var surfaced: KafkaError?
+        do {
+            // The first JoinGroup is refused: no partition, no message, the stream throws.
+            try await tally.consume(refused, until: { _ in false }, deadline: .seconds(30))
+        } catch let error as KafkaError {
+            surfaced = error
+        }
+        await refused.close()
+        let readBeforeError = tally.reads
+
+        let member = try KafkaConsumer(configuration: Self.configuration(cluster, group: group))
+        try await member.subscribe(to: [topic])
+        try await tally.consume(member, until: { $0.isComplete }, deadline: .seconds(30))
+        await member.close()
+
+        #expect(surfaced?.librdkafkaCode?.name == "GROUP_AUTHORIZATION_FAILED", "\(String(describing: surfaced))")
+        #expect(surfaced?.isRetriable == false)
+        #expect(readBeforeError == 0)
+        #expect(tally.lost == 0, "lost: \(tally.missing)")
+        #expect(tally.duplicates == 0)
+        ReliabilityRecord(
+            section: "Faults",
+            scenario: "JoinGroup error, non-retriable (GROUP_AUTHORIZATION_FAILED), then a new member",
+            figures: [
+                "produced": "\(Self.total)", "consumed": "\(tally.reads)", "lost": "\(tally.lost)",
+                "duplicates": "\(tally.duplicates)", "errors injected": "1",
+                "errors surfaced": surfaced == nil ? "0" : "1", "ms": "\(watch.milliseconds)",
+            ],
+            asserted: "stream throws [GROUP_AUTHORIZATION_FAILED]; 0 lost, 0 duplicates"
+        ).emit()
+    }
+
+    @Test("fenced Heartbeat (UNKNOWN_MEMBER_ID): partitions lost, the member rejoins and nothing is lost")
+    func fencedHeartbeat() async throws {
+        let watch = Stopwatch()
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("group-fenced")
+        try cluster.createTopic(topic, partitions: Self.partitions)
+        let group = Unique.name("group")
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
+        _ = try await NumberedMessages.produce(Array(0..<Self.total / 2), to: topic, partitions: Self.partitions, with: producer)
+
+        let tally = NumberTally(expected: Self.total)
+        var configuration = Self.configuration(cluster, group: group)
+        configuration.enableAutoOffsetStore = false
+        let consumer = try KafkaConsumer(configuration: configuration)
+        let notes = RebalanceNotes()
+        await consumer.setRebalanceHandler { event in notes.record(event) }
+        try await consumer.subscribe(to: [topic])
+        let injected = SharedCounter()
+        let reading = Task {
+            for try await message in consumer.messages {
+                tally.record(message)
+                do {
+                    try await consumer.store(message)
+                } catch {
+                    // Not ours any more (lost): its new owner reads it again.
+                }
+                if tally.distinct == Self.total / 4, injected.claim() {
+                    try cluster.pushRequestErrors(.heartbeat, [.unknownMemberID])
+                }
+                if tally.isComplete { break }
+            }
+        }
+        // The rest is produced once the member is back (its notes are the only signal).
+        let rejoined = await eventually(timeout: .seconds(30)) { notes.rejoinedAfterLoss }
+        _ = try await NumberedMessages.produce(Array(Self.total / 2..<Self.total), to: topic, partitions: Self.partitions, with: producer)
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(30))
+            await consumer.close()
+        }
+        try await reading.value
+        watchdog.cancel()
+        await consumer.close()
+        await producer.close()
+
+        let seen = notes.all
+        #expect(rejoined, "\(seen)")
+        #expect(tally.lost == 0, "lost: \(tally.missing)")
+        #expect(seen.contains("lost"), "\(seen)")
+        #expect(seen.filter { $0 == "assigned" }.count >= 2, "\(seen)")
+        ReliabilityRecord(
+            section: "Faults",
+            scenario: "Heartbeat error, fencing (UNKNOWN_MEMBER_ID): partitions lost, rejoin",
+            figures: [
+                "produced": "\(Self.total)", "consumed": "\(tally.reads)", "lost": "\(tally.lost)",
+                "duplicates": "\(tally.duplicates)", "errors injected": "1", "ms": "\(watch.milliseconds)",
+            ],
+            asserted: "0 lost, .lost event then a new assignment"
+        ).emit()
+    }
+}

@@ -1,0 +1,206 @@
+import AsyncKafka
+import AsyncKafkaTesting
+import Testing
+
+/// Produce and Fetch requests answered with injected errors. Retriable errors are absorbed by
+/// librdkafka's retries; a non-retriable one surfaces as a typed `KafkaError` to the caller,
+/// and nothing acknowledged before it is lost.
+@Suite("Faults: produce and fetch errors")
+struct FaultRequestErrorTests {
+    private static let partitions = 4
+    /// `INVALID_RECORD` (87): the broker refuses the batch for good. (TOPIC_AUTHORIZATION_FAILED
+    /// would also make librdkafka refuse every later message to the topic at enqueue, with that
+    /// error, until its next metadata refresh.)
+    private static let invalidRecord = InjectedError(rawValue: 87)
+
+    @Test("retriable Produce errors: every send succeeds, each message stored once")
+    func retriableProduceErrors() async throws {
+        let watch = Stopwatch()
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("produce-retry")
+        try cluster.createTopic(topic, partitions: Self.partitions)
+        let total = 2_000
+        let injected: [InjectedError] = [
+            .notLeaderForPartition, .leaderNotAvailable, .requestTimedOut, .notEnoughReplicas, .transport,
+            .notLeaderForPartition, .transport, .requestTimedOut,
+        ]
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
+        try cluster.pushRequestErrors(.produce, injected)
+        _ = try await NumberedMessages.produce(Array(0..<total), to: topic, partitions: Self.partitions, with: producer)
+        await producer.close()
+        let tally = try await NumberedMessages.readBack(topic, partitions: Self.partitions, expected: total, cluster: cluster)
+        let logSize = try await NumberedMessages.logSize(of: topic, partitions: Self.partitions, cluster: cluster)
+
+        #expect(tally.lost == 0, "lost: \(tally.missing)")
+        #expect(tally.duplicates == 0)
+        #expect(logSize == Int64(total), "a refused request must not be stored")
+        ReliabilityRecord(
+            section: "Faults",
+            scenario: "Produce errors, retriable (NOT_LEADER, LEADER_NOT_AVAILABLE, REQUEST_TIMED_OUT, NOT_ENOUGH_REPLICAS, disconnects)",
+            figures: [
+                "produced": "\(total)", "consumed": "\(tally.reads)", "lost": "\(tally.lost)",
+                "duplicates": "\(tally.duplicates)", "errors injected": "\(injected.count)", "ms": "\(watch.milliseconds)",
+            ],
+            asserted: "every send succeeds, 0 lost, 0 duplicates in log"
+        ).emit()
+    }
+
+    @Test("non-retriable Produce error: send throws it, acknowledged messages stay, a resend completes the log")
+    func nonRetriableProduceError() async throws {
+        let watch = Stopwatch()
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("produce-fail")
+        try cluster.createTopic(topic, partitions: Self.partitions)
+        let total = 2_000
+        let victim = total / 2
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
+        _ = try await NumberedMessages.produce(Array(0..<victim), to: topic, partitions: Self.partitions, with: producer)
+
+        try cluster.pushRequestErrors(.produce, [Self.invalidRecord])
+        var surfaced: KafkaError?
+        do {
+            _ = try await producer.send(NumberedMessages.message(victim, topic: topic, partition: victim % Self.partitions))
+        } catch {
+            surfaced = error
+        }
+        // The application retries what failed, then goes on.
+        _ = try await NumberedMessages.produce(Array(victim..<total), to: topic, partitions: Self.partitions, with: producer)
+        await producer.close()
+        let tally = try await NumberedMessages.readBack(topic, partitions: Self.partitions, expected: total, cluster: cluster)
+        let logSize = try await NumberedMessages.logSize(of: topic, partitions: Self.partitions, cluster: cluster)
+
+        #expect(surfaced?.code == .deliveryFailed, "\(String(describing: surfaced))")
+        #expect(surfaced?.librdkafkaCode?.name == "INVALID_RECORD")
+        #expect(surfaced?.isRetriable == false)
+        #expect(tally.lost == 0, "lost: \(tally.missing)")
+        #expect(tally.duplicates == 0)
+        #expect(logSize == Int64(total), "the refused message must not be stored")
+        ReliabilityRecord(
+            section: "Faults",
+            scenario: "Produce error, non-retriable (INVALID_RECORD)",
+            figures: [
+                "produced": "\(total)", "consumed": "\(tally.reads)", "lost": "\(tally.lost)",
+                "duplicates": "\(tally.duplicates)", "errors injected": "1", "errors surfaced": surfaced == nil ? "0" : "1",
+                "ms": "\(watch.milliseconds)",
+            ],
+            asserted: "send throws .deliveryFailed [INVALID_RECORD]; 0 lost after resend, 0 duplicates"
+        ).emit()
+    }
+
+    @Test("retriable Fetch errors: the stream goes on, nothing lost or repeated")
+    func retriableFetchErrors() async throws {
+        let watch = Stopwatch()
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("fetch-retry")
+        try cluster.createTopic(topic, partitions: Self.partitions)
+        let total = 2_000
+        let injected: [InjectedError] = [
+            .notLeaderForPartition, .requestTimedOut, .transport, .leaderNotAvailable, .unknownTopicOrPartition,
+            .transport, .notLeaderForPartition,
+        ]
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
+        _ = try await NumberedMessages.produce(Array(0..<total / 2), to: topic, partitions: Self.partitions, with: producer)
+        try cluster.pushRequestErrors(.fetch, injected)
+        let tally = NumberTally(expected: total)
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: nil))
+        try await consumer.assign((0..<Self.partitions).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) })
+        let reading = Task { try await tally.consume(consumer, until: { $0.isComplete }, deadline: .seconds(60)) }
+        _ = try await NumberedMessages.produce(Array(total / 2..<total), to: topic, partitions: Self.partitions, with: producer)
+        try await reading.value
+        await consumer.close()
+        await producer.close()
+
+        #expect(tally.lost == 0, "lost: \(tally.missing)")
+        #expect(tally.duplicates == 0)
+        #expect(tally.orderViolations.isEmpty, "\(tally.orderViolations.prefix(5))")
+        ReliabilityRecord(
+            section: "Faults",
+            scenario: "Fetch errors, retriable (NOT_LEADER, REQUEST_TIMED_OUT, LEADER_NOT_AVAILABLE, UNKNOWN_TOPIC_OR_PART, disconnects)",
+            figures: [
+                "produced": "\(total)", "consumed": "\(tally.reads)", "lost": "\(tally.lost)",
+                "duplicates": "\(tally.duplicates)", "errors injected": "\(injected.count)", "ms": "\(watch.milliseconds)",
+            ],
+            asserted: "stream goes on, 0 lost, 0 duplicates, order kept"
+        ).emit()
+    }
+
+    @Test("non-retriable Fetch error: the stream throws it, a new consumer resumes from the committed offsets")
+    func nonRetriableFetchError() async throws {
+        let watch = Stopwatch()
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("fetch-fail")
+        try cluster.createTopic(topic, partitions: Self.partitions)
+        let total = 2_000
+        let commitEvery = 50
+        var configuration = cluster.consumerConfiguration(group: Unique.name("group"))
+        configuration.enableAutoCommit = false
+        configuration.enableAutoOffsetStore = false
+        let all = (0..<Self.partitions).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .stored) }
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
+        _ = try await NumberedMessages.produce(Array(0..<total / 2), to: topic, partitions: Self.partitions, with: producer)
+
+        // The first consumer processes, stores and commits every 50 messages; the fault strikes
+        // once it has processed a quarter of the data.
+        let tally = NumberTally(expected: total)
+        let first = try KafkaConsumer(configuration: configuration)
+        try await first.assign(all)
+        var surfaced: KafkaError?
+        var processed = 0
+        // Messages read since the last commit that went through: what the next consumer re-reads.
+        var uncommitted = 0
+        var storeFailures = 0
+        // If the error never surfaced the loop would wait for ever: give up after 30 s.
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(30))
+            await first.close()
+        }
+        defer { watchdog.cancel() }
+        do {
+            for try await message in first.messages {
+                tally.record(message)
+                processed += 1
+                uncommitted += 1
+                // Once the error has stopped the consumer, store and commit throw clientClosed
+                // for the message in hand; the loop goes on to learn the cause from the stream.
+                do {
+                    try await first.store(message)
+                    if processed % commitEvery == 0 {
+                        try await first.commit()
+                        uncommitted = 0
+                    }
+                } catch {
+                    storeFailures += 1
+                }
+                if processed == total / 4 { try cluster.pushRequestErrors(.fetch, [.topicAuthorizationFailed]) }
+            }
+        } catch let error as KafkaError {
+            surfaced = error
+        }
+        await first.close()
+        _ = try await NumberedMessages.produce(Array(total / 2..<total), to: topic, partitions: Self.partitions, with: producer)
+        await producer.close()
+
+        let second = try KafkaConsumer(configuration: configuration)
+        try await second.assign(all)
+        tally.newSession()
+        try await tally.consume(second, until: { $0.isComplete }, deadline: .seconds(30))
+        await second.close()
+
+        #expect(surfaced?.librdkafkaCode?.name == "TOPIC_AUTHORIZATION_FAILED", "\(String(describing: surfaced))")
+        #expect(surfaced?.isRetriable == false)
+        #expect(tally.lost == 0, "lost: \(tally.missing)")
+        // Only what the first consumer processed after its last commit is read again.
+        #expect(tally.duplicates == uncommitted, "processed \(processed), store failures \(storeFailures)")
+        #expect(tally.orderViolations.isEmpty, "\(tally.orderViolations.prefix(5))")
+        ReliabilityRecord(
+            section: "Faults",
+            scenario: "Fetch error, non-retriable (TOPIC_AUTHORIZATION_FAILED), then a new consumer",
+            figures: [
+                "produced": "\(total)", "consumed": "\(tally.reads)", "lost": "\(tally.lost)",
+                "duplicates": "\(tally.duplicates)", "uncommitted window": "\(uncommitted)",
+                "errors injected": "1", "errors surfaced": surfaced == nil ? "0" : "1", "ms": "\(watch.milliseconds)",
+            ],
+            asserted: "stream throws [TOPIC_AUTHORIZATION_FAILED]; 0 lost; duplicates = uncommitted window"
+        ).emit()
+    }
+}
