@@ -50,7 +50,12 @@ struct BadInputConsumerTests {
         try cluster.createTopic(second, partitions: 1)
         _ = try await cluster.produce(["from-first"], to: first)
         _ = try await cluster.produce(["from-second"], to: second)
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
+        var configuration = cluster.consumerConfiguration()
+        // A subscription change during the first join makes the mock re-form the group, which
+        // waits for the members' timeouts (45 s session, 300 s poll interval by default): keep them short.
+        configuration.sessionTimeout = .seconds(6)
+        configuration.properties["max.poll.interval.ms"] = "6000"
+        let consumer = try KafkaConsumer(configuration: configuration)
         try await consumer.subscribe(to: [first])
         try await consumer.subscribe(to: [second])
         let messages = try await collect(1, from: consumer)
