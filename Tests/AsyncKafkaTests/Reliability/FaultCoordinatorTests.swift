@@ -25,7 +25,7 @@ struct FaultCoordinatorTests {
 
         var configuration = cluster.consumerConfiguration(group: group)
         configuration.enableAutoCommit = false
-        configuration.sessionTimeout = .seconds(6)
+        configuration.sessionTimeout = .seconds(3)
         configuration.properties["heartbeat.interval.ms"] = "200"
         let tally = NumberTally(expected: total)
         let consumer = try KafkaConsumer(configuration: configuration)

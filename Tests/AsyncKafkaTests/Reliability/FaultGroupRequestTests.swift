@@ -11,7 +11,8 @@ struct FaultGroupRequestTests {
 
     private static func configuration(_ cluster: EmbeddedKafkaCluster, group: String) -> KafkaConsumerConfiguration {
         var configuration = cluster.consumerConfiguration(group: group)
-        configuration.sessionTimeout = .seconds(6)
+        configuration.sessionTimeout = .seconds(3)
+        // Short, so that the mock re-forms the group about 2 s after a member drops out.
         configuration.properties["heartbeat.interval.ms"] = "200"
         return configuration
     }

@@ -16,7 +16,6 @@ struct FaultMaxPollTests {
         try cluster.createTopic(topic, partitions: Self.partitions)
         let total = 4_000
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
-        _ = try await NumberedMessages.produce(Array(0..<total / 2), to: topic, partitions: Self.partitions, with: producer)
 
         var configuration = cluster.consumerConfiguration(group: Unique.name("group"))
         // librdkafka wants max.poll.interval.ms >= session.timeout.ms; short ones keep the test short.
@@ -40,8 +39,10 @@ struct FaultMaxPollTests {
         // partition to the other member, which happens only once the stuck one was taken out.
         let (takenOver, tookOver) = AsyncStream<Void>.makeStream()
         let stuckHolds = SharedCounter()
+        let otherAssigned = SharedCounter()
         let watching = Task {
             for await event in otherAssignments {
+                if case .assigned(let partitions) = event { otherAssigned.set(partitions.count) }
                 // While the stuck member holds partitions, the other can get all of them only
                 // once the group has taken the stuck one out.
                 if case .assigned(let partitions) = event, partitions.count == Self.partitions,
@@ -68,6 +69,12 @@ struct FaultMaxPollTests {
             }
         }
         let otherReading = Task { try await tally.consume(other, until: { $0.isComplete }, deadline: .seconds(60)) }
+        // Data only once the group is stable (two members, two partitions each), so that the
+        // stall starts outside any rebalance; the handler's notes and the observer are the signal.
+        let stable = await eventually(timeout: .seconds(20)) {
+            stuckEvents.all.last == "assigned" && otherAssigned.count == Self.partitions / 2
+        }
+        _ = try await NumberedMessages.produce(Array(0..<total / 2), to: topic, partitions: Self.partitions, with: producer)
         // Produce the rest once the stuck member has rejoined after losing its partitions (the
         // rebalance handler's notes are the only signal for that).
         _ = await eventually(timeout: .seconds(40)) { stuckEvents.rejoinedAfterLoss }
@@ -82,6 +89,7 @@ struct FaultMaxPollTests {
         watching.cancel()
 
         let events = stuckEvents.all
+        #expect(stable, "\(events)")
         #expect(events.contains("lost"), "\(events)")
         #expect(events.last == "assigned" || events.last == "revoked", "\(events)")
         #expect(readAfterRejoin.count > 0, "the stuck member read nothing after rejoining: \(events)")

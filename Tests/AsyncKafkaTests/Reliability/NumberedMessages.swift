@@ -198,6 +198,7 @@ final class SharedCounter: Sendable {
     private let value = Atomic<Int>(0)
 
     func add(_ amount: Int = 1) { self.value.add(amount, ordering: .relaxed) }
+    func set(_ value: Int) { self.value.store(value, ordering: .relaxed) }
     /// Sets the counter to 1 and tells whether it was 0 (a one-shot flag).
     func claim() -> Bool { self.value.exchange(1, ordering: .relaxed) == 0 }
     var count: Int { self.value.load(ordering: .relaxed) }
