@@ -58,10 +58,11 @@ struct ProducerStateMachine {
         }
     }
 
-    /// The handle is destroyed. Returns every waiter to resume and the topic handles to release (none: already).
+    /// The producer is closed: nothing more is enqueued. Returns every waiter to resume.
+    ///
+    /// The topic handles stay in `topics`: `ProducerEventLoop.destroy()` destroys them with the handle.
     mutating func closed() -> (closeWaiters: [CheckedContinuation<Void, Never>], spaceWaiters: [CheckedContinuation<Void, Never>]) {
         self.state = .closed
-        self.topics = [:]
         defer {
             self.closeWaiters = []
             self.spaceWaiters = []
