@@ -91,11 +91,12 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
         /// (for ``KafkaConsumerBatches``). Everything handed out before is consumed.
         mutating func nextBatch(maxCount: Int, isolation actor: isolated (any Actor)?) async throws(KafkaError) -> [KafkaMessage]? {
             guard let first = try await self.next(isolation: actor) else { return nil }
-            let end = Swift.min(self.batch.count, self.index - 1 + maxCount)
-            let chunk = self.batch[(self.index - 1)..<end]
+            let start = self.index - 1
+            let end = Swift.min(self.batch.count, start + maxCount)
             // The caller receives the whole chunk: hand it out in one step.
             self.index = end
-            return chunk.count == 1 ? [first] : Array(chunk)
+            if start == 0 && end == self.batch.count { return self.batch }  // the whole batch, shared, not copied
+            return end - start == 1 ? [first] : Array(self.batch[start..<end])
         }
 
         private mutating func nextBatch(isolation actor: isolated (any Actor)?) async throws(KafkaError) -> KafkaMessage? {

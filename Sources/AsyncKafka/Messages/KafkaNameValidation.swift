@@ -32,10 +32,4 @@ enum KafkaNameValidation {
             throw KafkaError(code: .invalidArgument, message: "invalid header name: it contains a NUL character")
         }
     }
-
-    /// Validates what a producer is about to send: its topic and header names.
-    static func validate(_ message: KafkaProducerMessage) throws(KafkaError) {
-        try Self.validateTopic(message.topic)
-        try Self.validateHeaders(message.headers)
-    }
 }

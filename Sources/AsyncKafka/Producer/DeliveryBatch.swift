@@ -22,8 +22,6 @@ final class DeliveryBatch: @unchecked Sendable {
     /// One message's place in the batch.
     struct Slot {
         let batch: Unmanaged<DeliveryBatch>
-        /// The message's topic, reused for its report (saves decoding librdkafka's copy).
-        var topic: String
         var result: Result<KafkaDeliveryReport, KafkaError>?
     }
 
@@ -41,7 +39,7 @@ final class DeliveryBatch: @unchecked Sendable {
         self.outstanding = Atomic(count + 1)
         let unmanaged = Unmanaged.passUnretained(self)
         for index in 0..<count {
-            (self.slots + index).initialize(to: Slot(batch: unmanaged, topic: "", result: nil))
+            (self.slots + index).initialize(to: Slot(batch: unmanaged, result: nil))
         }
     }
 
@@ -51,9 +49,8 @@ final class DeliveryBatch: @unchecked Sendable {
     }
 
     /// The opaque to enqueue message `index` with. Call before enqueueing it.
-    func opaque(for index: Int, topic: String) -> UnsafeMutableRawPointer {
-        self.slots[index].topic = topic
-        return UnsafeMutableRawPointer(self.slots + index)
+    func opaque(for index: Int) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer(self.slots + index)
     }
 
     /// Records the result of message `index`, which never reached librdkafka.
@@ -62,11 +59,12 @@ final class DeliveryBatch: @unchecked Sendable {
         self.countOff()
     }
 
-    /// Records a delivery report. `opaque` is the one given by ``opaque(for:topic:)``. On the producer's thread.
-    static func deliver(opaque: UnsafeMutableRawPointer, message: UnsafePointer<rd_kafka_message_t>) {
+    /// Records a delivery report for a message of `topic`. `opaque` is the one given by
+    /// ``opaque(for:)``. On the producer's thread.
+    static func deliver(opaque: UnsafeMutableRawPointer, message: UnsafePointer<rd_kafka_message_t>, topic: String) {
         let slot = opaque.assumingMemoryBound(to: Slot.self)
-        slot.pointee.result = Self.result(of: message, topic: slot.pointee.topic)
-        slot.pointee.batch.takeUnretainedValue().countOff()
+        slot.pointee.result = Self.result(of: message, topic: topic)
+        slot.pointee.batch._withUnsafeGuaranteedRef { $0.countOff() }
     }
 
     /// Waits for every result, in input order. Call once, after enqueueing (or failing) every message.

@@ -58,7 +58,7 @@ public final class KafkaProducer: Sendable {
         let batch = DeliveryBatch(count: 1)
         while case .queueFull(let generation) = try self.loop.enqueue(
             message,
-            opaque: batch.opaque(for: 0, topic: message.topic)
+            opaque: batch.opaque(for: 0)
         ) {
             try await self.waitForSpace(after: generation)
         }

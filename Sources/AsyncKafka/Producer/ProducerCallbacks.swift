@@ -7,6 +7,9 @@ enum ProducerCallbacks {
     final class Context: @unchecked Sendable {
         /// Set once, right after the handle is created and before the thread starts.
         weak var loop: ProducerEventLoop?
+        /// Topic names for delivery reports, by topic handle. Touched only where librdkafka
+        /// serves the main queue: the producer's thread.
+        var topicNames = TopicNames()
     }
 
     static func install(on conf: OpaquePointer) {
@@ -23,12 +26,13 @@ enum ProducerCallbacks {
 
     static let delivery: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = {
         _, message, opaque in
-        guard let message else { return }
+        guard let message, let opaque else { return }
+        let context = Unmanaged<Context>.fromOpaque(opaque).takeUnretainedValue()
+        let topic = message.pointee.rkt.map { context.topicNames.name(of: $0) } ?? ""
         if let slot = message.pointee._private {
-            DeliveryBatch.deliver(opaque: slot, message: message)
+            DeliveryBatch.deliver(opaque: slot, message: message, topic: topic)
         } else if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
             // Enqueued without a sender waiting (`KafkaProducer.enqueue`).
-            let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
             if case .failure(let error) = DeliveryBatch.result(of: message, topic: topic) {
                 Self.loop(opaque)?.logger.error("message delivery failed", metadata: ["kafka.error": "\(error)"])
             }
@@ -54,5 +58,20 @@ enum ProducerCallbacks {
         rk, level, facility, message in
         guard let rk, let loop = Self.loop(rd_kafka_opaque(rk)) else { return }
         LibrdkafkaLog.forward(level: level, facility: facility, message: message, client: rk, to: loop.logger)
+    }
+}
+
+/// Topic names by librdkafka topic handle, decoded once per handle. The producer keeps its
+/// topic handles until it is destroyed, so a handle's address names one topic meanwhile.
+struct TopicNames {
+    private var last: (handle: OpaquePointer, name: String)?
+    private var names: [OpaquePointer: String] = [:]
+
+    mutating func name(of handle: OpaquePointer) -> String {
+        if let last = self.last, last.handle == handle { return last.name }
+        let name = self.names[handle] ?? String(cString: rd_kafka_topic_name(handle))
+        self.names[handle] = name
+        self.last = (handle, name)
+        return name
     }
 }

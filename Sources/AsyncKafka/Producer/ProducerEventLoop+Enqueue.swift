@@ -47,7 +47,7 @@ extension ProducerEventLoop {
                     let message = messages[index]
                     do throws(KafkaError) {
                         try Self.validate(message)
-                        let opaque = batch.opaque(for: index, topic: message.topic)
+                        let opaque = batch.opaque(for: index)
                         if case .queueFull(let generation) = try Self.enqueueLocked(message, opaque: opaque, rk, &state) {
                             return .queueFull(next: index, generation: generation)
                         }
@@ -89,7 +89,8 @@ extension ProducerEventLoop {
         if let partition = message.partition, partition < 0 || partition > Int(Int32.max) {
             throw KafkaError(code: .invalidArgument, message: "invalid partition \(partition) for \(message.topic)")
         }
-        try KafkaNameValidation.validate(message)
+        // The topic name is checked once, when its handle is created (topicHandle).
+        try KafkaNameValidation.validateHeaders(message.headers)
     }
 
     private static func topicHandle(
@@ -97,11 +98,17 @@ extension ProducerEventLoop {
         _ rk: OpaquePointer,
         _ state: inout ProducerStateMachine
     ) throws(KafkaError) -> OpaquePointer {
-        if let topic = state.topics[name] { return topic.pointer }
+        if let last = state.lastTopic, last.name == name { return last.handle.pointer }
+        if let topic = state.topics[name] {
+            state.lastTopic = (name, topic)
+            return topic.pointer
+        }
+        try KafkaNameValidation.validateTopic(name)
         guard let topic = rd_kafka_topic_new(rk, name, nil) else {
             throw KafkaError(code: .invalidArgument, message: "librdkafka rejected the topic name \"\(name)\"")
         }
         state.topics[name] = TopicHandle(pointer: topic)
+        state.lastTopic = (name, TopicHandle(pointer: topic))
         return topic
     }
 

@@ -14,6 +14,9 @@ struct ProducerStateMachine {
     private(set) var state = State.running
     /// Topic handles (`rd_kafka_topic_t *`) by name, created on first use.
     var topics: [String: TopicHandle] = [:]
+    /// The topic handle used last: most producers send to one topic at a time, and comparing
+    /// a name is cheaper than hashing it for ``topics``.
+    var lastTopic: (name: String, handle: TopicHandle)?
     /// Senders waiting for room in librdkafka's queue.
     private var spaceWaiters: [CheckedContinuation<Void, Never>] = []
     /// Incremented every time delivery reports free room in the queue.
@@ -63,6 +66,7 @@ struct ProducerStateMachine {
     /// The topic handles stay in `topics`: `ProducerEventLoop.destroy()` destroys them with the handle.
     mutating func closed() -> (closeWaiters: [CheckedContinuation<Void, Never>], spaceWaiters: [CheckedContinuation<Void, Never>]) {
         self.state = .closed
+        self.lastTopic = nil
         defer {
             self.closeWaiters = []
             self.spaceWaiters = []
