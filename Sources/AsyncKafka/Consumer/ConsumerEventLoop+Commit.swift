@@ -22,7 +22,7 @@ extension ConsumerEventLoop {
     private func startCommit(_ offsets: [KafkaTopicPartition]?, _ continuation: CheckedContinuation<Void, any Error>) {
         // While closing, a rebalance handler may still commit what was consumed.
         guard self.machine.state != .closed, let resources = self.resources else {
-            continuation.resume(throwing: KafkaError.clientClosed("the consumer"))
+            continuation.resume(throwing: self.stoppedError)
             return
         }
         self.storeConsumedOffsets(resources)

@@ -103,7 +103,7 @@ extension ConsumerEventLoop {
         let commits = self.pendingCommits
         self.pendingCommits = [:]
         for (_, commit) in commits {
-            commit.resume(throwing: KafkaError.clientClosed("the consumer"))
+            commit.resume(throwing: self.stoppedError)
         }
         self.continuation.finish()
         self.rebalances.finish()

@@ -136,6 +136,12 @@ final class ConsumerEventLoop: @unchecked Sendable {
         self.failureBox.withLock { $0 }
     }
 
+    /// What a call on the stopped consumer throws: the error that stopped it, if one did,
+    /// so that a loop calling `store` or `commit` learns the cause; otherwise `clientClosed`.
+    var stoppedError: KafkaError {
+        self.failure ?? .clientClosed("the consumer")
+    }
+
     /// Marks the consumer as closing, remembering `failure` when an error stopped it. On the thread.
     func markStopping(failure: KafkaError?) {
         if let failure { self.failureBox.withLock { $0 = $0 ?? failure } }
@@ -175,7 +181,7 @@ final class ConsumerEventLoop: @unchecked Sendable {
             return try await withCheckedThrowingContinuation { continuation in
                 self.thread.submit {
                     guard self.machine.state == .running, let resources = self.resources else {
-                        continuation.resume(throwing: KafkaError.clientClosed("the consumer"))
+                        continuation.resume(throwing: self.stoppedError)
                         return
                     }
                     do throws(KafkaError) {

@@ -127,7 +127,8 @@ public actor KafkaConsumer {
     /// the message you are processing, use ``commit(_:)``.
     /// - Throws: ``KafkaError`` with ``KafkaError/Code/commitFailed`` (or a more specific code)
     ///   when the broker rejects the commit, ``KafkaError/Code/invalidConfiguration`` without a
-    ///   consumer group, ``KafkaError/Code/clientClosed`` once closed.
+    ///   consumer group, ``KafkaError/Code/clientClosed`` once closed — or, when an error stopped
+    ///   the consumer, that error (the one its message stream throws).
     public func commit() async throws(KafkaError) {
         try await self.loop.commit()
     }

@@ -148,7 +148,7 @@ struct FaultRequestErrorTests {
         var processed = 0
         // Messages read since the last commit that went through: what the next consumer re-reads.
         var uncommitted = 0
-        var storeFailures = 0
+        var storeFailures: [KafkaError] = []
         // If the error never surfaced the loop would wait for ever: give up after 30 s.
         let watchdog = Task {
             try await Task.sleep(for: .seconds(30))
@@ -160,16 +160,16 @@ struct FaultRequestErrorTests {
                 tally.record(message)
                 processed += 1
                 uncommitted += 1
-                // Once the error has stopped the consumer, store and commit throw clientClosed
-                // for the message in hand; the loop goes on to learn the cause from the stream.
-                do {
+                // Once the error has stopped the consumer, store and commit throw that error
+                // for the message in hand; the loop goes on and the stream throws it too.
+                do throws(KafkaError) {
                     try await first.store(message)
                     if processed % commitEvery == 0 {
                         try await first.commit()
                         uncommitted = 0
                     }
                 } catch {
-                    storeFailures += 1
+                    storeFailures.append(error)
                 }
                 if processed == total / 4 { try cluster.pushRequestErrors(.fetch, [.topicAuthorizationFailed]) }
             }
@@ -188,9 +188,11 @@ struct FaultRequestErrorTests {
 
         #expect(surfaced?.librdkafkaCode?.name == "TOPIC_AUTHORIZATION_FAILED", "\(String(describing: surfaced))")
         #expect(surfaced?.isRetriable == false)
+        // A store or commit refused after the stop names the cause, not just "closed".
+        #expect(storeFailures.allSatisfy { $0.librdkafkaCode?.name == "TOPIC_AUTHORIZATION_FAILED" }, "\(storeFailures)")
         #expect(tally.lost == 0, "lost: \(tally.missing)")
         // Only what the first consumer processed after its last commit is read again.
-        #expect(tally.duplicates == uncommitted, "processed \(processed), store failures \(storeFailures)")
+        #expect(tally.duplicates == uncommitted, "processed \(processed), store failures \(storeFailures.count)")
         #expect(tally.orderViolations.isEmpty, "\(tally.orderViolations.prefix(5))")
         ReliabilityRecord(
             section: "Faults",
