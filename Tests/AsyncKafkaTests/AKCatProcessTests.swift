@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Testing
 
 /// Runs the built `akcat` executable, for the end-to-end tests in ``AKCatTests``.
@@ -84,7 +89,11 @@ struct AKCatProcess {
     /// Everything `handle` yields until end of file, read off the cooperative pool.
     static func readToEnd(_ handle: FileHandle) async -> Data {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }
+            DispatchQueue.global().async {
+                var data = Data()
+                while let chunk = Self.read(handle, upTo: 65_536) { data.append(chunk) }
+                continuation.resume(returning: data)
+            }
         }
     }
 
@@ -93,13 +102,30 @@ struct AKCatProcess {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 var line = Data()
-                while true {
-                    let byte = handle.readData(ofLength: 1)
-                    if byte.isEmpty || byte == Data([0x0A]) { break }
-                    line.append(byte)
-                }
+                while let byte = Self.read(handle, upTo: 1), byte != Data([0x0A]) { line.append(byte) }
                 continuation.resume(returning: String(decoding: line, as: UTF8.self))
             }
         }
     }
+
+    /// One `read(2)` of at most `count` bytes, retried when a signal interrupts it; `nil` at end
+    /// of file or on an error. (Foundation's FileHandle reads crash on an interrupted read.)
+    private static func read(_ handle: FileHandle, upTo count: Int) -> Data? {
+        var buffer = [UInt8](repeating: 0, count: count)
+        while true {
+            let result = buffer.withUnsafeMutableBytes { systemRead(handle.fileDescriptor, $0.baseAddress, count) }
+            if result > 0 { return Data(buffer[0..<result]) }
+            if result < 0 && errno == EINTR { continue }
+            return nil
+        }
+    }
+}
+
+/// `read(2)`, by a name that the helpers above (called `read`) do not shadow.
+private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.read(descriptor, buffer, count)
+    #else
+    Darwin.read(descriptor, buffer, count)
+    #endif
 }
