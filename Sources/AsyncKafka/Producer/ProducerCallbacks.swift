@@ -1,15 +1,17 @@
 import CRdKafka
 import Logging
+import Synchronization
 
-/// The C callbacks a producer registers with librdkafka; served on the producer's thread by `rd_kafka_poll`.
+/// The C callbacks a producer registers with librdkafka; served by `rd_kafka_poll` on the producer's
+/// thread and, for a batch send, on the sender's thread between chunks (so callbacks are thread-safe).
 enum ProducerCallbacks {
     /// Bridges the handle's opaque to the loop, which cannot exist before its handle does.
     final class Context: @unchecked Sendable {
         /// Set once, right after the handle is created and before the thread starts.
         weak var loop: ProducerEventLoop?
-        /// Topic names for delivery reports, by topic handle. Touched only where librdkafka
-        /// serves the main queue: the producer's thread.
-        var topicNames = TopicNames()
+        /// Topic names for delivery reports, by topic handle. Reports are served on the
+        /// producer's thread and, between two chunks of a batch send, on the sender's.
+        let topicNames = Mutex(TopicNames())
     }
 
     static func install(on conf: OpaquePointer) {
@@ -28,7 +30,7 @@ enum ProducerCallbacks {
         _, message, opaque in
         guard let message, let opaque else { return }
         let context = Unmanaged<Context>.fromOpaque(opaque).takeUnretainedValue()
-        let topic = message.pointee.rkt.map { context.topicNames.name(of: $0) } ?? ""
+        let topic = message.pointee.rkt.map { handle in context.topicNames.withLock { $0.name(of: handle) } } ?? ""
         if let slot = message.pointee._private {
             DeliveryBatch.deliver(opaque: slot, message: message, topic: topic)
         } else if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
@@ -63,15 +65,17 @@ enum ProducerCallbacks {
 
 /// Topic names by librdkafka topic handle, decoded once per handle. The producer keeps its
 /// topic handles until it is destroyed, so a handle's address names one topic meanwhile.
-struct TopicNames {
-    private var last: (handle: OpaquePointer, name: String)?
-    private var names: [OpaquePointer: String] = [:]
+struct TopicNames: Sendable {
+    /// Handles are kept as their addresses.
+    private var last: (handle: UInt, name: String)?
+    private var names: [UInt: String] = [:]
 
     mutating func name(of handle: OpaquePointer) -> String {
-        if let last = self.last, last.handle == handle { return last.name }
-        let name = self.names[handle] ?? String(cString: rd_kafka_topic_name(handle))
-        self.names[handle] = name
-        self.last = (handle, name)
+        let address = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(handle)))
+        if let last = self.last, last.handle == address { return last.name }
+        let name = self.names[address] ?? String(cString: rd_kafka_topic_name(handle))
+        self.names[address] = name
+        self.last = (address, name)
         return name
     }
 }

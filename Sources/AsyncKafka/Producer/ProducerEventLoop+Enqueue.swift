@@ -41,6 +41,8 @@ extension ProducerEventLoop {
         var index = start
         while index < messages.count {
             let end = min(messages.count, index + Self.messagesPerLock)
+            var spaceWaiters: [CheckedContinuation<Void, Never>] = []
+            defer { for waiter in spaceWaiters { waiter.resume() } }
             let stop: BatchProgress? = self.state.withLock { state -> BatchProgress? in
                 guard state.state == .running else { return .closed(next: index) }
                 while index < end {
@@ -56,6 +58,10 @@ extension ProducerEventLoop {
                     }
                     index += 1
                 }
+                // Serve the delivery reports that are ready, here, as a C producer calls
+                // rd_kafka_poll(rk, 0) as it produces: librdkafka then frees each reported
+                // message on the thread that allocated it, not across threads. Non-blocking.
+                if rd_kafka_poll(rk, 0) > 0 { spaceWaiters = state.deliveriesServed() }
                 return nil
             }
             if let stop { return stop }
