@@ -2,7 +2,7 @@
 // AsyncKafka against plain C librdkafka, side by side, on one embedded broker.
 //
 //   swift run -c release --package-path Benchmarks --scratch-path Benchmarks/.build-bench \
-//       AsyncKafkaBenchmarks [--messages N] [--size B] [--partitions P] [--quick]
+//       AsyncKafkaBenchmarks [--only produce,consume,...] [--quick] [--help]
 import PackageDescription
 
 let package = Package(
@@ -13,15 +13,19 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        // malloc & co. interposed in the executable, counting allocation calls process-wide.
+        .target(name: "CAllocCounter"),
         // The C baseline: plain librdkafka loops (system librdkafka, `librdkafka-dev`).
         .target(
             name: "CBenchmarkLoops",
-            linkerSettings: [.linkedLibrary("rdkafka")]
+            dependencies: ["CAllocCounter"],
+            linkerSettings: [.linkedLibrary("rdkafka"), .linkedLibrary("pthread")]
         ),
         .executableTarget(
             name: "AsyncKafkaBenchmarks",
             dependencies: [
                 "CBenchmarkLoops",
+                "CAllocCounter",
                 .product(name: "AsyncKafka", package: "AsyncKafka"),
                 .product(name: "AsyncKafkaTesting", package: "AsyncKafka"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

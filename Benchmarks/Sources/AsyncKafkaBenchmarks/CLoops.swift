@@ -51,6 +51,47 @@ enum CLoops {
         return Sample(count: consumed, seconds: seconds)
     }
 
+    static func consumeSlow(
+        bootstrap: String, topic: String, partitions: Int, expected: Int, size: Int, busyNanoseconds: Int, properties: String?
+    ) throws(BenchmarkFailure) -> Sample {
+        var seconds = 0.0
+        let consumed = withOptionalCString(properties) { extra in
+            bench_c_consume_slow(bootstrap, topic, Int32(partitions), expected, Int32(size), busyNanoseconds, extra, &seconds)
+        }
+        guard consumed == expected else {
+            throw BenchmarkFailure("C slow consumer_poll loop on \(topic): \(consumed) of \(expected) messages")
+        }
+        return Sample(count: consumed, seconds: seconds)
+    }
+
+    /// Allocation calls counted between the first and the last message of the last C consume run.
+    static var lastRunAllocations: UInt { bench_c_last_run_allocations() }
+
+    static func produceOneAtATime(
+        bootstrap: String, topic: String, partitions: Int, count: Int, size: Int, properties: String?
+    ) throws(BenchmarkFailure) -> Sample {
+        var seconds = 0.0
+        let delivered = withOptionalCString(properties) { extra in
+            bench_c_produce_sync(bootstrap, topic, Int32(partitions), count, Int32(size), extra, &seconds)
+        }
+        guard delivered == count else {
+            throw BenchmarkFailure("C one-at-a-time produce to \(topic): \(delivered) of \(count) messages delivered")
+        }
+        return Sample(count: delivered, seconds: seconds)
+    }
+
+    /// The C latency pipeline: latencies in nanoseconds, indexed by sequence number.
+    static func latency(bootstrap: String, topic: String, rate: Int, count: Int, size: Int) throws(BenchmarkFailure) -> [Int64] {
+        var latencies = [Int64](repeating: 0, count: count)
+        let received = latencies.withUnsafeMutableBufferPointer { buffer in
+            bench_c_latency(bootstrap, topic, Int32(rate), count, Int32(size), buffer.baseAddress)
+        }
+        guard received == count else {
+            throw BenchmarkFailure("C latency pipeline on \(topic): \(received) of \(count) messages")
+        }
+        return latencies
+    }
+
     /// Checks, by asking the broker for the watermarks, that `topic` holds exactly `expected` messages.
     static func verifyTopic(bootstrap: String, topic: String, partitions: Int, expected: Int) throws(BenchmarkFailure) {
         let held = bench_c_topic_message_count(bootstrap, topic, Int32(partitions))

@@ -1,6 +1,8 @@
 #ifndef ASYNCKAFKA_CBENCHMARKLOOPS_H
 #define ASYNCKAFKA_CBENCHMARKLOOPS_H
 
+#include <stdint.h>
+
 /*
  * Plain C librdkafka loops, the baseline the Swift benchmarks are compared to.
  *
@@ -32,6 +34,33 @@ long bench_c_consume_poll(const char *bootstrap, const char *topic, int partitio
  * rd_kafka_consume_batch_queue(consumer queue, 100, msgs, 1024). */
 long bench_c_consume_batch(const char *bootstrap, const char *topic, int partitions, long expected, int size,
                            const char *extra_conf_kv, double *out_seconds);
+
+/* As bench_c_consume_poll, busy-waiting `busy_ns` nanoseconds per message: the
+ * deliberately slow handler of the memory scenario. */
+long bench_c_consume_slow(const char *bootstrap, const char *topic, int partitions, long expected, int size,
+                          long busy_ns, const char *extra_conf_kv, double *out_seconds);
+
+/* Allocation calls (malloc & co., process-wide, see CAllocCounter.h) counted
+ * between the first and the last message of the last consume run. */
+unsigned long bench_c_last_run_allocations(void);
+
+/* One message at a time: rd_kafka_produce, then rd_kafka_poll until its
+ * delivery report arrived, `count` times (partition i % partitions).
+ * Time: from the first produce call to the last delivery report. */
+long bench_c_produce_sync(const char *bootstrap, const char *topic, int partitions, long count, int size,
+                          const char *extra_conf_kv, double *out_seconds);
+
+/* End-to-end latency: a producer (linger.ms=0) on the calling thread sends
+ * `count` messages of `size` (>= 16) bytes to partition 0 of `topic`, `rate`
+ * per second, each stamped with its send time (CLOCK_MONOTONIC ns, bytes 0..<8)
+ * and sequence number (bytes 8..<16); a consumer thread (assigned from the
+ * beginning, fetch.wait.max.ms=1, rd_kafka_consumer_poll) stores receive time
+ * minus send time in latencies_ns[sequence]. Warm-up messages (sequence -1) go
+ * first until the consumer has received one, then 100 more, so timing starts
+ * with the consumer caught up. Returns the number of timed messages received
+ * (each exactly once), or -1. */
+long bench_c_latency(const char *bootstrap, const char *topic, int rate, long count, int size,
+                     int64_t *latencies_ns);
 
 /* Checks that every property in `extra_conf_kv` is accepted by the running
  * librdkafka for a consumer; returns 0 when all are, -1 otherwise (message on

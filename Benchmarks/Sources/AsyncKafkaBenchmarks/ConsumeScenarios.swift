@@ -1,0 +1,79 @@
+/// Consume through `for try await message in consumer.messages` against the C
+/// `rd_kafka_consumer_poll` and `rd_kafka_consume_batch_queue` loops, with librdkafka's
+/// default prefetch and with the prefetch cap lifted.
+enum ConsumeScenarios {
+    /// The two prefetch settings every consume scenario runs with.
+    static let prefetchSettings: [(name: String, properties: String?)] = [
+        ("defaults", nil), ("prefetch lifted", AsyncKafkaBenchmarks.liftedPrefetch),
+    ]
+
+    static func run(_ bench: Bench) async throws -> [Row] {
+        let topic = try bench.consumeTopic()
+        let (bootstrap, size, partitions, count) = (bench.bootstrap, bench.size, bench.partitions, bench.count)
+        var rows: [Row] = []
+        for (name, properties) in prefetchSettings {
+            var poll: [Sample] = []
+            var batch: [Sample] = []
+            var swift: [Sample] = []
+            let scenario = "consume (\(name))"
+            for rep in 1...bench.reps {
+                let p = try CLoops.consumePoll(
+                    bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size, properties: properties
+                )
+                poll.append(p)
+                report(scenario, rep, "C consumer_poll", p)
+
+                let s = try await withTimeout(bench.timeout(count), "Swift consumer") {
+                    try await SwiftConsumeLoops.consume(
+                        bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size,
+                        properties: parseProperties(properties)
+                    ).sample
+                }
+                swift.append(s)
+                report(scenario, rep, "Swift for-await messages", s)
+
+                let b = try CLoops.consumeBatch(
+                    bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size, properties: properties
+                )
+                batch.append(b)
+                report(scenario, rep, "C consume_batch_queue", b)
+            }
+            rows.append(Row("\(scenario): Swift for-await vs C consumer_poll", swift: swift, c: poll, target: .ratioAtLeast(1.0), gate: bench.throughputGate))
+            rows.append(Row("\(scenario): Swift for-await vs C batch_queue", swift: swift, c: batch, target: .ratioAtLeast(0.95), gate: bench.throughputGate))
+        }
+        return rows
+    }
+}
+
+/// Consume through the batch API, `for try await batch in consumer.batches(maxCount: 1024, maxWait: .zero)`,
+/// against the C `rd_kafka_consume_batch_queue` loop (1,024 per call), with both prefetch settings.
+enum BatchScenario {
+    static func run(_ bench: Bench) async throws -> [Row] {
+        let topic = try bench.consumeTopic()
+        let (bootstrap, size, partitions, count) = (bench.bootstrap, bench.size, bench.partitions, bench.count)
+        var rows: [Row] = []
+        for (name, properties) in ConsumeScenarios.prefetchSettings {
+            var c: [Sample] = []
+            var swift: [Sample] = []
+            let scenario = "batch (\(name))"
+            for rep in 1...bench.reps {
+                let b = try CLoops.consumeBatch(
+                    bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size, properties: properties
+                )
+                c.append(b)
+                report(scenario, rep, "C consume_batch_queue", b)
+
+                let s = try await withTimeout(bench.timeout(count), "Swift batch consumer") {
+                    try await SwiftConsumeLoops.consumeBatches(
+                        bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size,
+                        properties: parseProperties(properties)
+                    ).sample
+                }
+                swift.append(s)
+                report(scenario, rep, "Swift batches(maxCount: 1024, maxWait: .zero)", s)
+            }
+            rows.append(Row("\(scenario): Swift batches vs C batch_queue", swift: swift, c: c, target: .ratioAtLeast(0.97), gate: bench.throughputGate))
+        }
+        return rows
+    }
+}

@@ -1,0 +1,35 @@
+/// The same `for try await message in consumer.messages` loop iterated from a `@MainActor`
+/// function (the iterator's `next(isolation:)` runs on the main actor) and from a
+/// nonisolated one, prefetch lifted, alternating; the cost is nonisolated/MainActor − 1.
+enum IsolationScenario {
+    static func run(_ bench: Bench) async throws -> [Row] {
+        let topic = try bench.consumeTopic()
+        let (bootstrap, size, partitions, count) = (bench.bootstrap, bench.size, bench.partitions, bench.count)
+        let properties = parseProperties(AsyncKafkaBenchmarks.liftedPrefetch)
+        var nonisolated: [Sample] = []
+        var mainActor: [Sample] = []
+        for rep in 1...bench.reps {
+            let n = try await withTimeout(bench.timeout(count), "Swift nonisolated consumer") {
+                try await SwiftConsumeLoops.consume(
+                    bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size, properties: properties
+                ).sample
+            }
+            nonisolated.append(n)
+            report("isolation", rep, "Swift for-await, nonisolated", n)
+
+            let m = try await withTimeout(bench.timeout(count), "Swift @MainActor consumer") {
+                try await SwiftConsumeLoops.consumeOnMainActor(
+                    bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size, properties: properties
+                ).sample
+            }
+            mainActor.append(m)
+            report("isolation", rep, "Swift for-await, @MainActor", m)
+        }
+        let row = Row(
+            "isolation (prefetch lifted): Swift @MainActor vs Swift nonisolated", swift: mainActor, c: nonisolated,
+            target: .costAtMost(percent: 10), gate: bench.throughputGate
+        )
+        progress("  isolation: @MainActor costs " + String(format: "%.1f%%", (row.c / row.swift - 1) * 100) + " (target ≤ 10%)")
+        return [row]
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Peak memory while consuming `--messages` messages with a deliberately slow handler (a busy-wait of
+/// `--slow-handler-ns` per message), librdkafka's default prefetch, Swift `for try await` against the
+/// C `rd_kafka_consumer_poll` loop. Each consumer runs in a fresh child process of this executable
+/// (VmHWM is process-wide and cannot be reset); the figure is that child's VmHWM at the end minus
+/// its VmRSS before the consumer was created. The broker stays in the parent.
+enum MemoryScenario {
+    static func run(_ bench: Bench) async throws -> [Row] {
+        let topic = try bench.consumeTopic()
+        let swift = try runChild(side: "swift", bench: bench, topic: topic)
+        let c = try runChild(side: "c", bench: bench, topic: topic)
+        return [
+            Row(
+                "memory: peak RSS growth, \(format(bench.count)) msgs, slow handler: Swift vs C poll",
+                swift: swift, c: c, unit: "MiB", target: .swiftBelow(64, "MiB")
+            )
+        ]
+    }
+
+    /// Runs one side in a child process; returns its peak RSS growth in MiB.
+    private static func runChild(side: String, bench: Bench, topic: String) throws -> Double {
+        let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = [
+            "--memory-child", side, "--bootstrap", bench.bootstrap, "--topic", topic,
+            "--partitions", String(bench.partitions), "--messages", String(bench.count), "--size", String(bench.size),
+            "--slow-handler-ns", String(bench.options.slowHandlerNs),
+        ]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        // Blocks this thread until the child is done: nothing else runs meanwhile.
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+            let line = output.split(separator: "\n").first(where: { $0.hasPrefix("MEMORY|") })
+        else {
+            throw BenchmarkFailure("memory child (\(side)) failed with status \(process.terminationStatus): \(output)")
+        }
+        let fields = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+        guard fields.count == 4 else { throw BenchmarkFailure("memory child (\(side)) printed '\(line)'") }
+        let (before, peak, seconds, count) = (fields[0], fields[1], fields[2], Int(fields[3]))
+        let growth = (peak - before) / 1024
+        progress(
+            "  memory \(side == "c" ? "C consumer_poll" : "Swift for-await"): \(format(count)) msgs in "
+                + String(format: "%.1f s, RSS before %.1f MiB, peak %.1f MiB, growth %.1f MiB", seconds, before / 1024, peak / 1024, growth)
+        )
+        return growth
+    }
+
+    /// The child's side: consume slowly, then print `MEMORY| <VmRSS before KiB> <VmHWM after KiB> <seconds> <count>`.
+    static func child(side: String, bootstrap: String, topic: String, options: AsyncKafkaBenchmarks) async throws {
+        guard let before = procStatusKiB("VmRSS") else { throw BenchmarkFailure("no VmRSS in /proc/self/status") }
+        let (count, size, partitions) = (options.messageCount, options.size, options.partitions)
+        let sample: Sample
+        switch side {
+        case "swift":
+            sample = try await SwiftConsumeLoops.consume(
+                bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size, properties: [:],
+                busyNanoseconds: Int64(options.slowHandlerNs)
+            ).sample
+        case "c":
+            sample = try CLoops.consumeSlow(
+                bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size,
+                busyNanoseconds: options.slowHandlerNs, properties: nil
+            )
+        default:
+            throw BenchmarkFailure("--memory-child must be swift or c")
+        }
+        guard let peak = procStatusKiB("VmHWM") else { throw BenchmarkFailure("no VmHWM in /proc/self/status") }
+        print("MEMORY| \(before) \(peak) \(sample.seconds) \(sample.count)")
+    }
+}

@@ -1,0 +1,91 @@
+/// Produce: the C `rd_kafka_produce` loop against Swift's enqueue + flush, pipelined
+/// `send(contentsOf:)`, task-per-send, and (fewer messages) one-at-a-time `send`.
+enum ProduceScenarios {
+    static func run(_ bench: Bench) async throws -> [Row] {
+        let options = bench.options
+        let count = bench.count
+        let (bootstrap, size, partitions) = (bench.bootstrap, bench.size, bench.partitions)
+        var cProduce: [Sample] = []
+        var swiftEnqueue: [Sample] = []
+        var swiftBatches: [Sample] = []
+        var swiftPerTask: [Sample] = []
+
+        /// Creates a fresh topic, runs `body` on it, and verifies the broker holds `expected` messages.
+        func onFreshTopic(_ name: String, expected: Int, _ body: (String) async throws -> Sample) async throws -> Sample {
+            try bench.cluster.createTopic(name, partitions: partitions)
+            let sample = try await body(name)
+            try CLoops.verifyTopic(bootstrap: bootstrap, topic: name, partitions: partitions, expected: expected)
+            return sample
+        }
+
+        let (chunk, inFlight, window) = (options.chunk, options.chunksInFlight, options.window)
+        for rep in 1...bench.reps {
+            let c = try await onFreshTopic("bench-produce-c-\(rep)", expected: count) { topic in
+                try CLoops.produce(bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size)
+            }
+            cProduce.append(c)
+            report("produce", rep, "C rd_kafka_produce", c)
+
+            let e = try await onFreshTopic("bench-produce-swift-enqueue-\(rep)", expected: count) { topic in
+                try await withTimeout(bench.timeout(count), "Swift enqueue producer") {
+                    try await SwiftProduceLoops.enqueue(bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size)
+                }
+            }
+            swiftEnqueue.append(e)
+            report("produce", rep, "Swift enqueue + flush", e)
+
+            let b = try await onFreshTopic("bench-produce-swift-batch-\(rep)", expected: count) { topic in
+                try await withTimeout(bench.timeout(count), "Swift send(contentsOf:) producer") {
+                    try await SwiftProduceLoops.sendBatches(
+                        bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size,
+                        chunk: chunk, inFlight: inFlight
+                    )
+                }
+            }
+            swiftBatches.append(b)
+            report("produce", rep, "Swift send(contentsOf:), \(inFlight) × \(format(chunk)) in flight", b)
+
+            let s = try await onFreshTopic("bench-produce-swift-send-\(rep)", expected: count) { topic in
+                try await withTimeout(bench.timeout(count), "Swift send producer") {
+                    try await SwiftProduceLoops.sendPerTask(
+                        bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size, window: window
+                    )
+                }
+            }
+            swiftPerTask.append(s)
+            report("produce", rep, "Swift send, one task each, \(format(window)) in flight", s)
+        }
+
+        // One at a time, linger.ms=0 on both sides (librdkafka's default 5 ms linger would make it ~200 msg/s).
+        let oneCount = options.sendOneMessages ?? (bench.quick ? 2_000 : 20_000)
+        let cOne = try await onFreshTopic("bench-produce-c-one", expected: oneCount) { topic in
+            try CLoops.produceOneAtATime(
+                bootstrap: bootstrap, topic: topic, partitions: partitions, count: oneCount, size: size, properties: "linger.ms=0"
+            )
+        }
+        report("produce", 1, "C one at a time (produce, poll until its report), linger.ms=0", cOne)
+        let swiftOne = try await onFreshTopic("bench-produce-swift-one", expected: oneCount) { topic in
+            try await withTimeout(bench.timeout(oneCount * 50), "Swift one-at-a-time producer") {
+                try await SwiftProduceLoops.sendOneAtATime(
+                    bootstrap: bootstrap, topic: topic, partitions: partitions, count: oneCount, size: size
+                )
+            }
+        }
+        report("produce", 1, "Swift `try await send` one at a time, linger.ms=0", swiftOne)
+
+        return [
+            Row("produce: Swift enqueue+flush vs C produce loop", swift: swiftEnqueue, c: cProduce, gate: bench.throughputGate),
+            Row(
+                "produce: Swift send(contentsOf:) \(inFlight)×\(format(chunk)) in flight vs C",
+                swift: swiftBatches, c: cProduce, target: .ratioAtLeast(0.90), gate: bench.throughputGate
+            ),
+            // One child task per awaited send costs more than the whole per-message budget of a ~1M msg/s loop.
+            Row(
+                "produce: Swift send, task each (\(format(window)) in flight) vs C",
+                swift: swiftPerTask, c: cProduce, target: .ratioAtLeast(0.90)
+            ),
+            Row("produce: Swift send one at a time vs C one at a time (linger 0)", swift: [swiftOne], c: [cOne]),
+            Row("produce: Swift send one at a time vs C produce loop", swift: [swiftOne], c: cProduce),
+        ]
+    }
+}
