@@ -71,8 +71,8 @@ func printTable(_ rows: [Row]) {
         default: String(format: "%.1f", value)
         }
     }
-    print("| \(pad("scenario", width, left: true)) |      Swift |  C / base. | unit       | Swift/C | better | target          | quick gate |")
-    print("|\(String(repeating: "-", count: width + 2))|-----------:|-----------:|------------|--------:|--------|-----------------|------------|")
+    print("| \(pad("scenario", width, left: true)) |      Swift |  C / base. | unit       | Swift/C | better | target            | quick gate  |")
+    print("|\(String(repeating: "-", count: width + 2))|-----------:|-----------:|------------|--------:|--------|-------------------|-------------|")
     for row in rows {
         let target = row.target.map { "\($0.text) \($0.holds(row) ? "ok" : "MISS")" } ?? "—"
         let gate = row.gate.map { "\($0.text) \($0.holds(row) ? "ok" : "FAIL")" } ?? "—"
@@ -80,7 +80,7 @@ func printTable(_ rows: [Row]) {
             "| \(pad(row.scenario, width, left: true)) | \(pad(figure(row.swift, row.unit), 10)) | "
                 + "\(pad(figure(row.c, row.unit), 10)) | \(pad(row.unit, 10, left: true)) | "
                 + "\(pad(String(format: "%.2f", row.ratio), 7)) | \(row.higherIsBetter ? "higher" : "lower ") | "
-                + "\(pad(target, 15, left: true)) | \(pad(gate, 10, left: true)) |"
+                + "\(pad(target, 17, left: true)) | \(pad(gate, 11, left: true)) |"
         )
     }
 }
