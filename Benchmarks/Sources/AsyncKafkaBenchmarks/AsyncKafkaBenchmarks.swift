@@ -39,7 +39,7 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
     @Option(help: "Partitions per topic (messages are spread evenly; each partition must stay under 4 MiB).")
     var partitions: Int = 24
 
-    @Option(help: "How often each C/Swift pair runs (default: 3; 1 with --quick). The table shows the median.")
+    @Option(help: "How often each C/Swift pair runs (default: 3). The table shows the median.")
     var repetitions: Int?
 
     @Option(help: "Awaited sends in flight at once in the task-per-send producer.")
@@ -63,7 +63,7 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
     @Option(help: "Busy-wait per message (ns) of the slow handler in the memory scenario.")
     var slowHandlerNs: Int = 10_000
 
-    @Flag(help: "200,000 messages, one repetition, the gated set, and exit non-zero if a gate fails.")
+    @Flag(help: "200,000 messages, the gated set, one latency run, and exit non-zero if a gate fails.")
     var quick = false
 
     @Option(help: "The lowest Swift/C throughput ratio --quick accepts.")
@@ -78,7 +78,7 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
     @Option(help: .hidden) var topic: String?
 
     var messageCount: Int { self.messages ?? (self.quick ? 200_000 : 1_000_000) }
-    var repetitionCount: Int { self.repetitions ?? (self.quick ? 1 : 3) }
+    var repetitionCount: Int { self.repetitions ?? 3 }
 
     var groups: [ScenarioGroup] {
         get throws {

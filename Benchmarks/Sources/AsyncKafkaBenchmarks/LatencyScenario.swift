@@ -18,7 +18,8 @@ enum LatencyScenario {
         let bootstrap = bench.bootstrap
         var cAll: [Int64] = []
         var swiftAll: [Int64] = []
-        for rep in 1...bench.reps {
+        // --quick: one run of each (2 s of samples each); otherwise --repetitions, samples pooled.
+        for rep in 1...(bench.quick ? 1 : bench.reps) {
             let cTopic = "bench-latency-c-\(rep)"
             try bench.cluster.createTopic(cTopic, partitions: 1)
             let c = try CLoops.latency(bootstrap: bootstrap, topic: cTopic, rate: rate, count: count, size: size)

@@ -45,6 +45,8 @@ enum ProduceScenarios {
             swiftBatches.append(b)
             report("produce", rep, "Swift send(contentsOf:), \(inFlight) × \(format(chunk)) in flight", b)
 
+            // Not gated, and the slowest by far: --quick runs it once.
+            if bench.quick && rep > 1 { continue }
             let s = try await onFreshTopic("bench-produce-swift-send-\(rep)", expected: count) { topic in
                 try await withTimeout(bench.timeout(count), "Swift send producer") {
                     try await SwiftProduceLoops.sendPerTask(
