@@ -76,6 +76,7 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
     @Option(help: .hidden) var memoryChild: String?
     @Option(help: .hidden) var bootstrap: String?
     @Option(help: .hidden) var topic: String?
+    @Option(help: .hidden) var memoryProperties: String?
 
     var messageCount: Int { self.messages ?? (self.quick ? 200_000 : 1_000_000) }
     var repetitionCount: Int { self.repetitions ?? 3 }
