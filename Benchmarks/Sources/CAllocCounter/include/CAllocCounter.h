@@ -17,6 +17,13 @@ void bench_allocation_counting(int enabled);
 /* The number of allocation calls counted so far, on every thread. */
 unsigned long bench_allocation_count(void);
 
+/* Size classes of bench_allocation_size_classes: class b counts sizes in
+ * [2^(b-1), 2^b), class 0 size 0, the last class everything larger. */
+#define BENCH_ALLOCATION_SIZE_CLASSES 32
+
+/* Copies the counts per size class (BENCH_ALLOCATION_SIZE_CLASSES of them) to `out`. */
+void bench_allocation_size_classes(unsigned long *out);
+
 /* 1 when the interposition is active: a strdup inside glibc, which allocates
  * through malloc, is counted. Turns counting on for the check and restores it. */
 int bench_allocation_interposition_active(void);
