@@ -62,6 +62,10 @@ enum SwiftConsumeLoops {
     static func consumeOnMainActor(
         bootstrap: String, topic: String, partitions: Int, expected: Int, size: Int, properties: [String: String]
     ) async throws -> Outcome {
+        // Isolated to the main actor (checked), which the executable's async main services through
+        // libdispatch's main queue. Observed with Swift 6.3.1 on Linux: Foundation's
+        // Thread.isMainThread is false here, as dispatch_main() hands the main queue to a worker
+        // thread; the jobs are still serialised on the main actor.
         MainActor.assertIsolated()
         return try await consume(
             bootstrap: bootstrap, topic: topic, partitions: partitions, expected: expected, size: size, properties: properties
