@@ -45,8 +45,8 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
     @Option(help: "Awaited sends in flight at once in the task-per-send producer.")
     var window: Int = 10_000
 
-    @Option(help: "Messages per send(contentsOf:) call in the pipelined batch producer.")
-    var chunk: Int = 2_500
+    @Option(help: "Messages per send(contentsOf:) call in the pipelined batch producer (4 × 25,000 in flight: librdkafka's default queue.buffering.max.messages, the most the C loop can have in flight).")
+    var chunk: Int = 25_000
 
     @Option(help: "send(contentsOf:) calls in flight at once in the pipelined batch producer.")
     var chunksInFlight: Int = 4

@@ -17,6 +17,8 @@ struct ProducerStateMachine {
     /// The topic handle used last: most producers send to one topic at a time, and comparing
     /// a name is cheaper than hashing it for ``topics``.
     var lastTopic: (name: String, handle: TopicHandle)?
+    /// Single enqueues since the sender last served delivery reports.
+    var enqueuedSinceServe = 0
     /// Senders waiting for room in librdkafka's queue.
     private var spaceWaiters: [CheckedContinuation<Void, Never>] = []
     /// Incremented every time delivery reports free room in the queue.
