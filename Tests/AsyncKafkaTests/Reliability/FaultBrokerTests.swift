@@ -9,18 +9,6 @@ import Testing
 struct FaultBrokerTests {
     private static let partitions = 4
 
-    /// A consumer reading every partition of `topic` from the beginning into `tally`, in a task.
-    private static func reader(
-        _ topic: String,
-        _ cluster: EmbeddedKafkaCluster,
-        _ tally: NumberTally
-    ) async throws -> (KafkaConsumer, Task<Void, any Error>) {
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: nil))
-        try await consumer.assign((0..<Self.partitions).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) })
-        let task = Task { try await tally.consume(consumer, until: { $0.isComplete }, deadline: .seconds(60)) }
-        return (consumer, task)
-    }
-
     @Test("broker down then up: sends to its partitions wait, then everything arrives once")
     func brokerDownThenUp() async throws {
         let watch = Stopwatch()
@@ -36,7 +24,7 @@ struct FaultBrokerTests {
         var configuration = cluster.producerConfiguration()
         configuration.messageTimeout = .seconds(60)
         let producer = try KafkaProducer(configuration: configuration)
-        let (consumer, reading) = try await Self.reader(topic, cluster, tally)
+        let (consumer, reading) = try await NumberedMessages.reader(topic, partitions: Self.partitions, cluster: cluster, into: tally)
 
         _ = try await NumberedMessages.produce(Array(0..<total / 2), to: topic, partitions: Self.partitions, with: producer)
         try cluster.setBrokerDown(1)
@@ -87,7 +75,7 @@ struct FaultBrokerTests {
         var configuration = cluster.producerConfiguration()
         configuration.messageTimeout = .seconds(60)
         let producer = try KafkaProducer(configuration: configuration)
-        let (consumer, reading) = try await Self.reader(topic, cluster, tally)
+        let (consumer, reading) = try await NumberedMessages.reader(topic, partitions: Self.partitions, cluster: cluster, into: tally)
 
         let thirds = [Array(0..<1_000), Array(1_000..<2_000), Array(2_000..<total)]
         _ = try await NumberedMessages.produce(thirds[0], to: topic, partitions: Self.partitions, with: producer)
@@ -135,7 +123,7 @@ struct FaultBrokerTests {
         let single = Stopwatch()
         _ = try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "timed"))
         let singleMilliseconds = single.milliseconds
-        let (consumer, reading) = try await Self.reader(topic, cluster, tally)
+        let (consumer, reading) = try await NumberedMessages.reader(topic, partitions: Self.partitions, cluster: cluster, into: tally)
         _ = try await NumberedMessages.produce(Array(0..<total), to: topic, partitions: Self.partitions, with: producer)
         try await reading.value
         await consumer.close()

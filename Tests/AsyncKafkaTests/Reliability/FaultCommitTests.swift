@@ -17,7 +17,7 @@ struct FaultCommitTests {
     }
 
     private static func assignStored(_ consumer: KafkaConsumer, _ topic: String) async throws {
-        try await consumer.assign((0..<Self.partitions).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .stored) })
+        try await consumer.assign(NumberedMessages.partitions(of: topic, count: Self.partitions, offset: .stored))
     }
 
     @Test("retriable OffsetCommit errors: retrying commit() succeeds, the next consumer repeats nothing")
@@ -25,11 +25,8 @@ struct FaultCommitTests {
         let watch = Stopwatch()
         let cluster = try EmbeddedKafkaCluster()
         let topic = Unique.name("commit-retry")
-        try cluster.createTopic(topic, partitions: Self.partitions)
+        try await NumberedMessages.fill(topic, partitions: Self.partitions, total: Self.total, cluster: cluster)
         let group = Unique.name("group")
-        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
-        _ = try await NumberedMessages.produce(Array(0..<Self.total), to: topic, partitions: Self.partitions, with: producer)
-        await producer.close()
         let tally = NumberTally(expected: Self.total)
 
         let first = try KafkaConsumer(configuration: Self.configuration(cluster, group: group))
@@ -58,11 +55,7 @@ struct FaultCommitTests {
         }
         await first.close()
 
-        let second = try KafkaConsumer(configuration: Self.configuration(cluster, group: group))
-        try await Self.assignStored(second, topic)
-        tally.newSession()
-        try await tally.consume(second, until: { $0.isComplete }, deadline: .seconds(30))
-        await second.close()
+        try await tally.readRest(configuration: Self.configuration(cluster, group: group)) { try await Self.assignStored($0, topic) }
 
         #expect(committed, "\(failures)")
         #expect(failures.allSatisfy { $0.isRetriable }, "\(failures)")
@@ -85,11 +78,8 @@ struct FaultCommitTests {
         let watch = Stopwatch()
         let cluster = try EmbeddedKafkaCluster()
         let topic = Unique.name("commit-fail")
-        try cluster.createTopic(topic, partitions: Self.partitions)
+        try await NumberedMessages.fill(topic, partitions: Self.partitions, total: Self.total, cluster: cluster)
         let group = Unique.name("group")
-        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
-        _ = try await NumberedMessages.produce(Array(0..<Self.total), to: topic, partitions: Self.partitions, with: producer)
-        await producer.close()
         let tally = NumberTally(expected: Self.total)
 
         let first = try KafkaConsumer(configuration: Self.configuration(cluster, group: group))
@@ -114,11 +104,7 @@ struct FaultCommitTests {
         }
         await first.close()
 
-        let second = try KafkaConsumer(configuration: Self.configuration(cluster, group: group))
-        try await Self.assignStored(second, topic)
-        tally.newSession()
-        try await tally.consume(second, until: { $0.isComplete }, deadline: .seconds(30))
-        await second.close()
+        try await tally.readRest(configuration: Self.configuration(cluster, group: group)) { try await Self.assignStored($0, topic) }
 
         #expect(surfaced?.code == .commitFailed, "\(String(describing: surfaced))")
         #expect(surfaced?.librdkafkaCode?.name == "GROUP_AUTHORIZATION_FAILED")

@@ -60,11 +60,7 @@ struct FaultCoordinatorTests {
 
         // A new member of the group (joining through the new coordinator) resumes where the
         // last commit left off: the message in hand at the break (not consumed) and the rest.
-        let next = try KafkaConsumer(configuration: configuration)
-        try await next.subscribe(to: [topic])
-        tally.newSession()
-        try await tally.consume(next, until: { $0.isComplete }, deadline: .seconds(30))
-        await next.close()
+        try await tally.readRest(configuration: configuration) { try await $0.subscribe(to: [topic]) }
 
         #expect(committedAfterMove, "\(commitFailures)")
         #expect(tally.lost == 0, "lost: \(tally.missing)")

@@ -17,15 +17,59 @@ struct FaultGroupRequestTests {
         return configuration
     }
 
-    @Test("retriable JoinGroup, SyncGroup and Heartbeat errors: the member (re)joins and reads everything")
-    func retriableGroupErrors() async throws {
-        let watch = Stopwatch()
+    /// A cluster with a topic named after `prefix` holding the first half of the numbers, a group
+    /// name, and the producer that sent them (still open, for the second half).
+    private static func halfProduced(
+        _ prefix: String
+    ) async throws -> (EmbeddedKafkaCluster, String, String, KafkaProducer) {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("group-retry")
+        let topic = Unique.name(prefix)
         try cluster.createTopic(topic, partitions: Self.partitions)
         let group = Unique.name("group")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         _ = try await NumberedMessages.produce(Array(0..<Self.total / 2), to: topic, partitions: Self.partitions, with: producer)
+        return (cluster, topic, group, producer)
+    }
+
+    /// A member subscribed to `topic` whose rebalance events are noted.
+    private static func member(
+        _ configuration: KafkaConsumerConfiguration,
+        _ topic: String
+    ) async throws -> (KafkaConsumer, RebalanceNotes) {
+        let consumer = try KafkaConsumer(configuration: configuration)
+        let notes = RebalanceNotes()
+        await consumer.setRebalanceHandler { event in notes.record(event) }
+        try await consumer.subscribe(to: [topic])
+        return (consumer, notes)
+    }
+
+    /// Sends the second half of the numbers once `ready` holds or 30 s passed (polled: the
+    /// member's rebalance notes are the only signal), waits for `reading` to end (the consumer is
+    /// closed after 30 s at the latest), closes both clients, and tells whether `ready` held.
+    private static func produceRestThenFinish(
+        when ready: @Sendable () -> Bool,
+        _ topic: String,
+        _ producer: KafkaProducer,
+        _ consumer: KafkaConsumer,
+        _ reading: Task<Void, any Error>
+    ) async throws -> Bool {
+        let held = await eventually(timeout: .seconds(30)) { ready() }
+        _ = try await NumberedMessages.produce(Array(Self.total / 2..<Self.total), to: topic, partitions: Self.partitions, with: producer)
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(30))
+            await consumer.close()
+        }
+        try await reading.value
+        watchdog.cancel()
+        await consumer.close()
+        await producer.close()
+        return held
+    }
+
+    @Test("retriable JoinGroup, SyncGroup and Heartbeat errors: the member (re)joins and reads everything")
+    func retriableGroupErrors() async throws {
+        let watch = Stopwatch()
+        let (cluster, topic, group, producer) = try await Self.halfProduced("group-retry")
 
         // Each refused JoinGroup or SyncGroup costs a join round (about 3 s on the mock): one of each.
         let joinErrors: [InjectedError] = [.coordinatorLoadInProgress]
@@ -37,10 +81,7 @@ struct FaultGroupRequestTests {
         try cluster.pushRequestErrors(.syncGroup, syncErrors)
 
         let tally = NumberTally(expected: Self.total)
-        let consumer = try KafkaConsumer(configuration: Self.configuration(cluster, group: group))
-        let notes = RebalanceNotes()
-        await consumer.setRebalanceHandler { event in notes.record(event) }
-        try await consumer.subscribe(to: [topic])
+        let (consumer, notes) = try await Self.member(Self.configuration(cluster, group: group), topic)
         let injected = SharedCounter()
         let reading = Task {
             for try await message in consumer.messages {
@@ -50,16 +91,8 @@ struct FaultGroupRequestTests {
             }
         }
         // The member's notes are the only signal of the rejoin.
-        let rejoined = await eventually(timeout: .seconds(30)) { notes.all.filter { $0 == "assigned" }.count >= 2 }
-        _ = try await NumberedMessages.produce(Array(Self.total / 2..<Self.total), to: topic, partitions: Self.partitions, with: producer)
-        let watchdog = Task {
-            try await Task.sleep(for: .seconds(30))
-            await consumer.close()
-        }
-        try await reading.value
-        watchdog.cancel()
-        await consumer.close()
-        await producer.close()
+        let rejoined = try await Self.produceRestThenFinish(
+            when: { notes.all.filter { $0 == "assigned" }.count >= 2 }, topic, producer, consumer, reading)
         let assignments = notes.all.filter { $0 == "assigned" }.count
 
         #expect(tally.lost == 0, "lost: \(tally.missing)")
@@ -83,11 +116,8 @@ struct FaultGroupRequestTests {
         let watch = Stopwatch()
         let cluster = try EmbeddedKafkaCluster()
         let topic = Unique.name("group-fail")
-        try cluster.createTopic(topic, partitions: Self.partitions)
+        try await NumberedMessages.fill(topic, partitions: Self.partitions, total: Self.total, cluster: cluster)
         let group = Unique.name("group")
-        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
-        _ = try await NumberedMessages.produce(Array(0..<Self.total), to: topic, partitions: Self.partitions, with: producer)
-        await producer.close()
         try cluster.pushRequestErrors(.joinGroup, [.groupAuthorizationFailed])
 
         let tally = NumberTally(expected: Self.total)
@@ -128,20 +158,12 @@ struct FaultGroupRequestTests {
     @Test("fenced Heartbeat (UNKNOWN_MEMBER_ID): partitions lost, the member rejoins and nothing is lost")
     func fencedHeartbeat() async throws {
         let watch = Stopwatch()
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("group-fenced")
-        try cluster.createTopic(topic, partitions: Self.partitions)
-        let group = Unique.name("group")
-        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
-        _ = try await NumberedMessages.produce(Array(0..<Self.total / 2), to: topic, partitions: Self.partitions, with: producer)
+        let (cluster, topic, group, producer) = try await Self.halfProduced("group-fenced")
 
         let tally = NumberTally(expected: Self.total)
         var configuration = Self.configuration(cluster, group: group)
         configuration.enableAutoOffsetStore = false
-        let consumer = try KafkaConsumer(configuration: configuration)
-        let notes = RebalanceNotes()
-        await consumer.setRebalanceHandler { event in notes.record(event) }
-        try await consumer.subscribe(to: [topic])
+        let (consumer, notes) = try await Self.member(configuration, topic)
         let injected = SharedCounter()
         let reading = Task {
             for try await message in consumer.messages {
@@ -158,16 +180,7 @@ struct FaultGroupRequestTests {
             }
         }
         // The rest is produced once the member is back (its notes are the only signal).
-        let rejoined = await eventually(timeout: .seconds(30)) { notes.rejoinedAfterLoss }
-        _ = try await NumberedMessages.produce(Array(Self.total / 2..<Self.total), to: topic, partitions: Self.partitions, with: producer)
-        let watchdog = Task {
-            try await Task.sleep(for: .seconds(30))
-            await consumer.close()
-        }
-        try await reading.value
-        watchdog.cancel()
-        await consumer.close()
-        await producer.close()
+        let rejoined = try await Self.produceRestThenFinish(when: { notes.rejoinedAfterLoss }, topic, producer, consumer, reading)
 
         let seen = notes.all
         #expect(rejoined, "\(seen)")

@@ -102,9 +102,7 @@ struct FaultRequestErrorTests {
         _ = try await NumberedMessages.produce(Array(0..<total / 2), to: topic, partitions: Self.partitions, with: producer)
         try cluster.pushRequestErrors(.fetch, injected)
         let tally = NumberTally(expected: total)
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: nil))
-        try await consumer.assign((0..<Self.partitions).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) })
-        let reading = Task { try await tally.consume(consumer, until: { $0.isComplete }, deadline: .seconds(60)) }
+        let (consumer, reading) = try await NumberedMessages.reader(topic, partitions: Self.partitions, cluster: cluster, into: tally)
         _ = try await NumberedMessages.produce(Array(total / 2..<total), to: topic, partitions: Self.partitions, with: producer)
         try await reading.value
         await consumer.close()
@@ -135,7 +133,7 @@ struct FaultRequestErrorTests {
         var configuration = cluster.consumerConfiguration(group: Unique.name("group"))
         configuration.enableAutoCommit = false
         configuration.enableAutoOffsetStore = false
-        let all = (0..<Self.partitions).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .stored) }
+        let all = NumberedMessages.partitions(of: topic, count: Self.partitions, offset: .stored)
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         _ = try await NumberedMessages.produce(Array(0..<total / 2), to: topic, partitions: Self.partitions, with: producer)
 
@@ -180,11 +178,7 @@ struct FaultRequestErrorTests {
         _ = try await NumberedMessages.produce(Array(total / 2..<total), to: topic, partitions: Self.partitions, with: producer)
         await producer.close()
 
-        let second = try KafkaConsumer(configuration: configuration)
-        try await second.assign(all)
-        tally.newSession()
-        try await tally.consume(second, until: { $0.isComplete }, deadline: .seconds(30))
-        await second.close()
+        try await tally.readRest(configuration: configuration) { try await $0.assign(all) }
 
         #expect(surfaced?.librdkafkaCode?.name == "TOPIC_AUTHORIZATION_FAILED", "\(String(describing: surfaced))")
         #expect(surfaced?.isRetriable == false)

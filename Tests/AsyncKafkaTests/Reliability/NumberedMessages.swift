@@ -64,7 +64,7 @@ enum NumberedMessages {
     ) async throws -> NumberTally {
         let tally = NumberTally(expected: expected)
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: nil))
-        try await consumer.assign((0..<partitions).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) })
+        try await consumer.assign(Self.partitions(of: topic, count: partitions, offset: .beginning))
         try await tally.consume(consumer, until: { $0.isComplete }, deadline: deadline)
         await consumer.close()
         return tally
