@@ -65,12 +65,25 @@ extension ConsumerEventLoop {
         self.continuation.finish()
         for step in self.pendingRebalanceSteps { step.runDetached(on: self) }
         self.closeDeadline = .now + self.closeTimeout
+        if self.pendingCommits.isEmpty {
+            self.startLibrdkafkaClose(resources)
+        } else {
+            // librdkafka 2.0.2 can abort (rd_kafka_cgrp_terminated: assert
+            // !rd_kafka_assignment_in_progress) when the group is closed while a commit is
+            // in flight: let the commits finish first (serve() starts the close).
+            self.closeAwaitsCommits = true
+        }
+        // The close completes in `serve()`, which the queue wakes as librdkafka makes progress.
+        self.thread.wake()
+    }
+
+    /// Starts librdkafka's close (final commit, LeaveGroup). On the thread.
+    func startLibrdkafkaClose(_ resources: Resources) {
+        self.closeAwaitsCommits = false
         if let error = rd_kafka_consumer_close_queue(resources.handle.pointer, resources.queue) {
             let failure = KafkaError.consuming(error, context: "consumer close")
             self.logger.warning("consumer close reported an error", metadata: ["kafka.error": "\(failure)"])
         }
-        // The close completes in `serve()`, which the queue wakes as librdkafka makes progress.
-        self.thread.wake()
     }
 
     /// librdkafka reports the consumer closed: free everything and wake the waiters. On the thread.

@@ -18,6 +18,11 @@ extension ConsumerEventLoop {
             _ = rd_kafka_queue_poll_callback(resources.commitQueue, 0)
             self.discardMessages(resources)
             let overdue = self.closeDeadline.map { ContinuousClock.now >= $0 } ?? false
+            if self.closeAwaitsCommits {
+                // Woken by the commit queue when a commit completes.
+                guard self.pendingCommits.isEmpty || overdue else { return .atMost(milliseconds: 20) }
+                self.startLibrdkafkaClose(resources)
+            }
             guard rd_kafka_consumer_closed(resources.handle.pointer) != 0 || overdue else {
                 // Woken by the queue as the close progresses; the timeout is only a safety net.
                 return .atMost(milliseconds: 20)

@@ -54,6 +54,8 @@ final class ConsumerEventLoop: @unchecked Sendable {
     let closeTimeout: Duration
     /// When the close in progress gives up. Thread-confined.
     var closeDeadline: ContinuousClock.Instant?
+    /// The close waits for commits in flight before it starts librdkafka's close. Thread-confined.
+    var closeAwaitsCommits = false
     /// Rebalances whose handler has not finished yet.
     var pendingRebalanceSteps: [RebalanceStep] = []
     /// Messages held back until the batch is full or ``lingerMilliseconds`` have passed
