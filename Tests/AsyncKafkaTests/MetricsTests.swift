@@ -21,7 +21,10 @@ struct MetricsTests {
         let stream = consumer.statistics
         try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
         // Reporters run before streams see a snapshot: once the stream has it, so has the backend.
-        let snapshot = try #require(await firstStatistics(stream) { $0.topics[topic]?.partitions[0]?.highWatermark == 5 })
+        // Wait for the snapshot that counts the five messages fetched, not only the watermark.
+        let snapshot = try #require(await firstStatistics(stream) {
+            $0.topics[topic]?.partitions[0]?.highWatermark == 5 && $0.messagesReceived >= 5
+        })
         await consumer.close()
 
         let client = [("client_id", "metrics-test"), ("client", snapshot.name), ("type", "consumer")]

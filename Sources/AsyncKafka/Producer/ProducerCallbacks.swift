@@ -9,9 +9,6 @@ enum ProducerCallbacks {
     final class Context: @unchecked Sendable {
         /// Set once, right after the handle is created and before the thread starts.
         weak var loop: ProducerEventLoop?
-        /// Topic names for delivery reports, by topic handle. Reports are served on the
-        /// producer's thread and, between two chunks of a batch send, on the sender's.
-        let topicNames = Mutex(TopicNames())
     }
 
     static func install(on conf: OpaquePointer) {
@@ -28,9 +25,8 @@ enum ProducerCallbacks {
 
     static let delivery: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = {
         _, message, opaque in
-        guard let message, let opaque else { return }
-        let context = Unmanaged<Context>.fromOpaque(opaque).takeUnretainedValue()
-        let topic = message.pointee.rkt.map { handle in context.topicNames.withLock { $0.name(of: handle) } } ?? ""
+        guard let message else { return }
+        let topic = message.pointee.rkt.map { TopicName.of($0) } ?? ""
         if let slot = message.pointee._private {
             DeliveryBatch.deliver(opaque: slot, message: message, topic: topic)
         } else if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
@@ -60,22 +56,5 @@ enum ProducerCallbacks {
         rk, level, facility, message in
         guard let rk, let loop = Self.loop(rd_kafka_opaque(rk)) else { return }
         LibrdkafkaLog.forward(level: level, facility: facility, message: message, client: rk, to: loop.logger)
-    }
-}
-
-/// Topic names by librdkafka topic handle, decoded once per handle. The producer keeps its
-/// topic handles until it is destroyed, so a handle's address names one topic meanwhile.
-struct TopicNames: Sendable {
-    /// Handles are kept as their addresses.
-    private var last: (handle: UInt, name: String)?
-    private var names: [UInt: String] = [:]
-
-    mutating func name(of handle: OpaquePointer) -> String {
-        let address = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(handle)))
-        if let last = self.last, last.handle == address { return last.name }
-        let name = self.names[address] ?? String(cString: rd_kafka_topic_name(handle))
-        self.names[address] = name
-        self.last = (address, name)
-        return name
     }
 }

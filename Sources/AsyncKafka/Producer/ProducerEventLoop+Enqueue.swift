@@ -131,11 +131,17 @@ extension ProducerEventLoop {
             return topic.pointer
         }
         try KafkaNameValidation.validateTopic(name)
-        guard let topic = rd_kafka_topic_new(rk, name, nil) else {
+        let box = Unmanaged.passRetained(TopicName(name))
+        // A copy of the producer's topic-level settings (acks, partitioner, …), plus the opaque.
+        let conf = rd_kafka_default_topic_conf_dup(rk)
+        rd_kafka_topic_conf_set_opaque(conf, box.toOpaque())
+        guard let topic = rd_kafka_topic_new(rk, name, conf) else {  // takes `conf`, even when it fails
+            box.release()
             throw KafkaError(code: .invalidArgument, message: "librdkafka rejected the topic name \"\(name)\"")
         }
-        state.topics[name] = TopicHandle(pointer: topic)
-        state.lastTopic = (name, TopicHandle(pointer: topic))
+        let handle = TopicHandle(pointer: topic, name: box)
+        state.topics[name] = handle
+        state.lastTopic = (name, handle)
         return topic
     }
 

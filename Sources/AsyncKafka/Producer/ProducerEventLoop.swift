@@ -105,5 +105,7 @@ final class ProducerEventLoop: @unchecked Sendable {
         rd_kafka_queue_cb_event_enable(self.mainQueue, nil, nil)
         rd_kafka_queue_destroy(self.mainQueue)
         self.handle.destroy()
+        // No callback can read a topic's name any more.
+        for topic in topics { topic.name.release() }
     }
 }

@@ -1,3 +1,5 @@
+import CRdKafka
+
 /// The lifecycle of a producer, as an explicit state machine guarded by the producer's lock.
 ///
 /// Methods return what the caller must do; the machine performs no I/O.
@@ -80,4 +82,22 @@ struct ProducerStateMachine {
 /// An `rd_kafka_topic_t *`, owned by the producer and used under its lock.
 struct TopicHandle: @unchecked Sendable {
     let pointer: OpaquePointer
+    /// The topic's name, the handle's librdkafka opaque: delivery reports read it without a
+    /// lock or a lookup. Retained until the producer's `rd_kafka_t` is destroyed.
+    let name: Unmanaged<TopicName>
+}
+
+/// A topic name in a box, for librdkafka's per-topic opaque.
+final class TopicName: Sendable {
+    let value: String
+
+    init(_ value: String) {
+        self.value = value
+    }
+
+    /// The name of the topic of a message this producer produced.
+    static func of(_ handle: OpaquePointer) -> String {
+        guard let opaque = rd_kafka_topic_opaque(handle) else { return String(cString: rd_kafka_topic_name(handle)) }
+        return Unmanaged<TopicName>.fromOpaque(opaque).takeUnretainedValue().value
+    }
 }
