@@ -60,7 +60,7 @@ final class DeliveryBatch: @unchecked Sendable {
     }
 
     /// Records a delivery report for a message of `topic`. `opaque` is the one given by
-    /// ``opaque(for:)``. On the producer's thread.
+    /// ``opaque(for:)``. On the producer's thread or a sender's (see `serveReadyReports`).
     static func deliver(opaque: UnsafeMutableRawPointer, message: UnsafePointer<rd_kafka_message_t>, topic: String) {
         let slot = opaque.assumingMemoryBound(to: Slot.self)
         slot.pointee.result = Self.result(of: message, topic: topic)

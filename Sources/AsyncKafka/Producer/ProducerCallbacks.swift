@@ -1,9 +1,8 @@
 import CRdKafka
 import Logging
-import Synchronization
 
 /// The C callbacks a producer registers with librdkafka; served by `rd_kafka_poll` on the producer's
-/// thread and, for a batch send, on the sender's thread between chunks (so callbacks are thread-safe).
+/// thread and, every so many messages, on a sender's thread as it enqueues (so callbacks are thread-safe).
 enum ProducerCallbacks {
     /// Bridges the handle's opaque to the loop, which cannot exist before its handle does.
     final class Context: @unchecked Sendable {

@@ -125,9 +125,9 @@ extension ProducerEventLoop {
         _ rk: OpaquePointer,
         _ state: inout ProducerStateMachine
     ) throws(KafkaError) -> OpaquePointer {
-        if let last = state.lastTopic, last.name == name { return last.handle.pointer }
+        if let last = state.lastTopic, last.name.takeUnretainedValue().value == name { return last.pointer }
         if let topic = state.topics[name] {
-            state.lastTopic = (name, topic)
+            state.lastTopic = topic
             return topic.pointer
         }
         try KafkaNameValidation.validateTopic(name)
@@ -141,7 +141,7 @@ extension ProducerEventLoop {
         }
         let handle = TopicHandle(pointer: topic, name: box)
         state.topics[name] = handle
-        state.lastTopic = (name, handle)
+        state.lastTopic = handle
         return topic
     }
 

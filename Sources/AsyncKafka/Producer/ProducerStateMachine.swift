@@ -18,7 +18,7 @@ struct ProducerStateMachine {
     var topics: [String: TopicHandle] = [:]
     /// The topic handle used last: most producers send to one topic at a time, and comparing
     /// a name is cheaper than hashing it for ``topics``.
-    var lastTopic: (name: String, handle: TopicHandle)?
+    var lastTopic: TopicHandle?
     /// Single enqueues since the sender last served delivery reports.
     var enqueuedSinceServe = 0
     /// Senders waiting for room in librdkafka's queue.
