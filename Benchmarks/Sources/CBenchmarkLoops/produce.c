@@ -38,36 +38,50 @@ static void dr_msg_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaqu
     if (state->delivered + state->failed == state->target) state->last_report = now_seconds();
 }
 
-long bench_c_produce(const char *bootstrap, const char *topic, int partitions, long count, int size,
-                     const char *extra_conf_kv, double *out_seconds) {
+/* A producer whose delivery reports count into *state, with its handle for `topic`
+ * (*out_rkt); NULL (after saying why on stderr) when either cannot be created. */
+static rd_kafka_t *new_producer(const char *bootstrap, const char *topic, const char *extra_conf_kv,
+                                struct dr_state *state, rd_kafka_topic_t **out_rkt) {
     char errstr[512];
-    struct dr_state state = {.target = count};
-    *out_seconds = 0;
-    if (partitions < 1 || count < 1 || size < 0) return -1;
-
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     if (set_conf(conf, "bootstrap.servers", bootstrap) != 0 || apply_kv_list(conf, extra_conf_kv) != 0) {
         rd_kafka_conf_destroy(conf);
-        return -1;
+        return NULL;
     }
     rd_kafka_conf_set_dr_msg_cb(conf, dr_msg_cb);
-    rd_kafka_conf_set_opaque(conf, &state);
+    rd_kafka_conf_set_opaque(conf, state);
 
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
     if (rk == NULL) {
         fprintf(stderr, "bench: rd_kafka_new(producer): %s\n", errstr);
         rd_kafka_conf_destroy(conf);
-        return -1;
+        return NULL;
     }
-    rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
-    if (rkt == NULL) {
+    *out_rkt = rd_kafka_topic_new(rk, topic, NULL);
+    if (*out_rkt == NULL) {
         fprintf(stderr, "bench: rd_kafka_topic_new(%s): %s\n", topic, rd_kafka_err2str(rd_kafka_last_error()));
         rd_kafka_destroy(rk);
-        return -1;
+        return NULL;
     }
+    return rk;
+}
 
+/* `size` bytes of a, b, c, …: the payload of every benchmark message. */
+static char *new_payload(int size) {
     char *payload = malloc(size > 0 ? (size_t)size : 1);
     for (int i = 0; i < size; i++) payload[i] = (char)('a' + i % 26);
+    return payload;
+}
+
+long bench_c_produce(const char *bootstrap, const char *topic, int partitions, long count, int size,
+                     const char *extra_conf_kv, double *out_seconds) {
+    struct dr_state state = {.target = count};
+    *out_seconds = 0;
+    if (partitions < 1 || count < 1 || size < 0) return -1;
+    rd_kafka_topic_t *rkt = NULL;
+    rd_kafka_t *rk = new_producer(bootstrap, topic, extra_conf_kv, &state, &rkt);
+    if (rk == NULL) return -1;
+    char *payload = new_payload(size);
 
     long result = 0;
     double start = now_seconds();
@@ -113,27 +127,13 @@ done:
  * arrived (what `try await producer.send(message)` in a loop does). */
 long bench_c_produce_sync(const char *bootstrap, const char *topic, int partitions, long count, int size,
                           const char *extra_conf_kv, double *out_seconds) {
-    char errstr[512];
     struct dr_state state = {.target = count};
     *out_seconds = 0;
     if (partitions < 1 || count < 1 || size < 0) return -1;
-
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    if (set_conf(conf, "bootstrap.servers", bootstrap) != 0 || apply_kv_list(conf, extra_conf_kv) != 0) {
-        rd_kafka_conf_destroy(conf);
-        return -1;
-    }
-    rd_kafka_conf_set_dr_msg_cb(conf, dr_msg_cb);
-    rd_kafka_conf_set_opaque(conf, &state);
-    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-    if (rk == NULL) {
-        fprintf(stderr, "bench: rd_kafka_new(producer): %s\n", errstr);
-        rd_kafka_conf_destroy(conf);
-        return -1;
-    }
-    rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
-    char *payload = malloc(size > 0 ? (size_t)size : 1);
-    for (int i = 0; i < size; i++) payload[i] = (char)('a' + i % 26);
+    rd_kafka_topic_t *rkt = NULL;
+    rd_kafka_t *rk = new_producer(bootstrap, topic, extra_conf_kv, &state, &rkt);
+    if (rk == NULL) return -1;
+    char *payload = new_payload(size);
 
     long result = 0;
     double start = now_seconds();
