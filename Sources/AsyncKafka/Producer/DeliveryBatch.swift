@@ -6,23 +6,34 @@ import Synchronization
 /// many messages it holds. ``KafkaProducer/send(_:)`` uses a batch of one.
 ///
 /// Each enqueued message carries the address of its slot as librdkafka's
-/// per-message opaque. The delivery-report callback writes the message's
-/// result into its slot and counts it off; whoever counts off the last one
-/// (a report, or the sender once it starts waiting) resumes the sender with
-/// every result, in input order.
+/// per-message opaque. The delivery-report callback copies the report's plain
+/// values (error code, partition, offset, timestamp) into the slot — no
+/// allocation, no reference counting — and counts it off; whoever counts off
+/// the last one (a report, or the sender once it starts waiting) resumes the
+/// sender, which then builds every result, in input order, on its own thread.
 ///
 /// Memory safety: every slot is written by exactly one party (the sender
 /// before enqueueing it, or the one delivery report for it), and the counter
 /// is updated with acquiring-and-releasing ordering, so the party that brings
-/// it to zero sees every slot. The sender keeps the batch alive: it never
-/// returns before the counter is zero, that is before the last report has
-/// been written, and the reporter touches nothing of the batch after it resumes
-/// the sender.
+/// it to zero, and the sender it resumes, see every slot. The sender keeps the
+/// batch alive: it never returns before the counter is zero, that is before the
+/// last report has been written, and the reporter touches nothing of the batch
+/// after it resumes the sender.
 final class DeliveryBatch: @unchecked Sendable {
+    /// What librdkafka reported for one message.
+    struct Report {
+        var error = RD_KAFKA_RESP_ERR_NO_ERROR
+        var partition: Int32 = -1
+        var offset: Int64 = -1
+        var timestamp: Int64 = -1
+        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        var received = false
+    }
+
     /// One message's place in the batch.
     struct Slot {
         let batch: Unmanaged<DeliveryBatch>
-        var result: Result<KafkaDeliveryReport, KafkaError>?
+        var report = Report()
     }
 
     /// The number of messages.
@@ -31,7 +42,9 @@ final class DeliveryBatch: @unchecked Sendable {
     /// Results still missing, plus one held by the sender until it waits.
     private let outstanding: Atomic<Int>
     /// Set by the sender before it gives up its count; read by whoever counts off the last result.
-    private var continuation: CheckedContinuation<[Result<KafkaDeliveryReport, KafkaError>], Never>?
+    private var continuation: CheckedContinuation<Void, Never>?
+    /// Messages that never reached librdkafka, by index. Written by the sender only, before it waits.
+    private var failures: [Int: KafkaError] = [:]
 
     init(count: Int) {
         self.count = count
@@ -39,7 +52,7 @@ final class DeliveryBatch: @unchecked Sendable {
         self.outstanding = Atomic(count + 1)
         let unmanaged = Unmanaged.passUnretained(self)
         for index in 0..<count {
-            (self.slots + index).initialize(to: Slot(batch: unmanaged, result: nil))
+            (self.slots + index).initialize(to: Slot(batch: unmanaged))
         }
     }
 
@@ -53,50 +66,75 @@ final class DeliveryBatch: @unchecked Sendable {
         UnsafeMutableRawPointer(self.slots + index)
     }
 
-    /// Records the result of message `index`, which never reached librdkafka.
+    /// Records the result of message `index`, which never reached librdkafka. Sender only.
     func fail(_ index: Int, _ error: KafkaError) {
-        self.slots[index].result = .failure(error)
+        self.failures[index] = error
         self.countOff()
     }
 
-    /// Records a delivery report for a message of `topic`. `opaque` is the one given by
-    /// ``opaque(for:)``. On the producer's thread or a sender's (see `serveReadyReports`).
-    static func deliver(opaque: UnsafeMutableRawPointer, message: UnsafePointer<rd_kafka_message_t>, topic: String) {
+    /// Records a delivery report. `opaque` is the one given by ``opaque(for:)``.
+    /// On the producer's thread or a sender's (see `serveReadyReports`).
+    static func deliver(opaque: UnsafeMutableRawPointer, message: UnsafePointer<rd_kafka_message_t>) {
         let slot = opaque.assumingMemoryBound(to: Slot.self)
-        slot.pointee.result = Self.result(of: message, topic: topic)
+        var kind = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let timestamp = rd_kafka_message_timestamp(message, &kind)
+        slot.pointee.report = Report(
+            error: message.pointee.err,
+            partition: message.pointee.partition,
+            offset: message.pointee.offset,
+            timestamp: timestamp,
+            timestampType: kind,
+            received: true
+        )
         slot.pointee.batch._withUnsafeGuaranteedRef { $0.countOff() }
     }
 
-    /// Waits for every result, in input order. Call once, after enqueueing (or failing) every message.
-    func results() async -> [Result<KafkaDeliveryReport, KafkaError>] {
+    /// Waits until every message has its result. Call once, after enqueueing (or failing) every message.
+    func waitForAll() async {
         await withCheckedContinuation { continuation in
             self.continuation = continuation
             self.countOff()
         }
     }
 
-    private func countOff() {
-        guard self.outstanding.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 else { return }
-        let results = (0..<self.count).map { index in
-            self.slots[index].result ?? .failure(KafkaError(code: .deliveryFailed, message: "no delivery report"))
+    /// Every result, in input order; `topic(i)` is message `i`'s topic. After ``waitForAll()``.
+    func results(topic: (Int) -> String) -> [Result<KafkaDeliveryReport, KafkaError>] {
+        let failures = self.failures
+        var results: [Result<KafkaDeliveryReport, KafkaError>] = []
+        results.reserveCapacity(self.count)
+        for index in 0..<self.count {
+            if !failures.isEmpty, let failure = failures[index] {
+                results.append(.failure(failure))
+            } else {
+                results.append(Self.result(of: self.slots[index].report, topic: topic(index)))
+            }
         }
-        let continuation = self.continuation
-        self.continuation = nil
-        continuation?.resume(returning: results)
+        return results
     }
 
-    /// The report (or error) librdkafka gives for a delivered (or failed) message.
-    static func result(
-        of message: UnsafePointer<rd_kafka_message_t>,
-        topic: String
-    ) -> Result<KafkaDeliveryReport, KafkaError> {
-        let raw = message.pointee
-        guard raw.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            return .failure(.rdKafka(raw.err, context: "delivery to \(topic)[\(raw.partition)]", fallback: .deliveryFailed))
+    private func countOff() {
+        guard self.outstanding.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 else { return }
+        let continuation = self.continuation
+        self.continuation = nil
+        continuation?.resume()
+    }
+
+    /// The report (or error) librdkafka gave for a delivered (or failed) message of `topic`.
+    static func result(of report: Report, topic: String) -> Result<KafkaDeliveryReport, KafkaError> {
+        guard report.received else {
+            return .failure(KafkaError(code: .deliveryFailed, message: "no delivery report for a message to \(topic)"))
+        }
+        guard report.error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            return .failure(
+                .rdKafka(report.error, context: "delivery to \(topic)[\(report.partition)]", fallback: .deliveryFailed)
+            )
         }
         return .success(
             KafkaDeliveryReport(
-                topic: topic, partition: Int(raw.partition), offset: raw.offset, timestamp: KafkaTimestamp(of: message)
+                topic: topic,
+                partition: Int(report.partition),
+                offset: report.offset,
+                timestamp: KafkaTimestamp(milliseconds: report.timestamp, librdkafkaType: report.timestampType)
             )
         )
     }

@@ -48,7 +48,8 @@ extension KafkaProducer {
                 break enqueueing
             }
         }
-        return await batch.results()
+        await batch.waitForAll()
+        return messages.withUnsafeBufferPointer { messages in batch.results { messages[$0].topic } }
     }
 
     private static func fail(_ batch: DeliveryBatch, from start: Int, count: Int, with error: KafkaError) {

@@ -62,8 +62,8 @@ public final class KafkaProducer: Sendable {
         ) {
             try await self.waitForSpace(after: generation)
         }
-        let results = await batch.results()
-        return try results[0].get()
+        await batch.waitForAll()
+        return try batch.results { _ in message.topic }[0].get()
     }
 
     /// Enqueues `message` without waiting for its delivery (fire and forget).

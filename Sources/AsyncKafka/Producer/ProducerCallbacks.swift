@@ -25,14 +25,17 @@ enum ProducerCallbacks {
     static let delivery: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = {
         _, message, opaque in
         guard let message else { return }
-        let topic = message.pointee.rkt.map { TopicName.of($0) } ?? ""
         if let slot = message.pointee._private {
-            DeliveryBatch.deliver(opaque: slot, message: message, topic: topic)
+            DeliveryBatch.deliver(opaque: slot, message: message)
         } else if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
             // Enqueued without a sender waiting (`KafkaProducer.enqueue`).
-            if case .failure(let error) = DeliveryBatch.result(of: message, topic: topic) {
-                Self.loop(opaque)?.logger.error("message delivery failed", metadata: ["kafka.error": "\(error)"])
-            }
+            let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+            let error = KafkaError.rdKafka(
+                message.pointee.err,
+                context: "delivery to \(topic)[\(message.pointee.partition)]",
+                fallback: .deliveryFailed
+            )
+            Self.loop(opaque)?.logger.error("message delivery failed", metadata: ["kafka.error": "\(error)"])
         }
     }
 

@@ -14,18 +14,18 @@ extension ProducerEventLoop {
     func enqueue(_ message: KafkaProducerMessage, opaque: UnsafeMutableRawPointer?) throws(KafkaError) -> EnqueueResult {
         try Self.validate(message)
         let rk = self.handle.pointer
-        var spaceWaiters: [CheckedContinuation<Void, Never>] = []
-        defer { for waiter in spaceWaiters { waiter.resume() } }
-        return try self.state.withLock { state throws(KafkaError) -> EnqueueResult in
+        // Read before trying: reports served after this read make a full queue worth a retry.
+        let generation = self.deliveryGeneration.load(ordering: .sequentiallyConsistent)
+        let (result, served) = try self.state.withLock { state throws(KafkaError) -> (EnqueueResult, Bool) in
             guard state.state == .running else { throw KafkaError.clientClosed("the producer") }
-            let result = try Self.enqueueLocked(message, opaque: opaque, rk, &state)
+            let result = try Self.enqueueLocked(message, opaque: opaque, generation: generation, rk, &state)
             // Every so many messages, serve the ready delivery reports here (see serveReadyReports).
             state.enqueuedSinceServe += 1
-            if state.enqueuedSinceServe >= Self.messagesPerServe {
-                spaceWaiters = Self.serveReadyReports(rk, &state)
-            }
-            return result
+            guard state.enqueuedSinceServe >= Self.messagesPerServe else { return (result, false) }
+            return (result, Self.serveReadyReports(rk, &state))
         }
+        if served { self.deliveriesServed() }
+        return result
     }
 
     /// How far ``enqueue(_:from:into:)`` got.
@@ -38,40 +38,49 @@ extension ProducerEventLoop {
         case closed(next: Int)
     }
 
-    /// The most messages enqueued per hold of the lock, so that the thread serving delivery
-    /// reports (which takes the lock to wake waiting senders) is never kept waiting long.
+    /// The most messages enqueued per hold of the lock, so that a sender closing the producer
+    /// (which takes the lock) is never kept waiting long.
     static let messagesPerLock = 512
 
     /// Enqueues `messages[start...]` into `batch`, message `i` with slot `i`. A message that
     /// cannot be enqueued gets its error in its slot; the others are not affected.
     func enqueue(_ messages: [KafkaProducerMessage], from start: Int, into batch: DeliveryBatch) -> BatchProgress {
         let rk = self.handle.pointer
-        var index = start
-        while index < messages.count {
-            let end = min(messages.count, index + Self.messagesPerLock)
-            var spaceWaiters: [CheckedContinuation<Void, Never>] = []
-            defer { for waiter in spaceWaiters { waiter.resume() } }
-            let stop: BatchProgress? = self.state.withLock { state -> BatchProgress? in
-                guard state.state == .running else { return .closed(next: index) }
-                while index < end {
-                    let message = messages[index]
-                    do throws(KafkaError) {
-                        try Self.validate(message)
-                        let opaque = batch.opaque(for: index)
-                        if case .queueFull(let generation) = try Self.enqueueLocked(message, opaque: opaque, rk, &state) {
-                            return .queueFull(next: index, generation: generation)
-                        }
-                    } catch {
-                        batch.fail(index, error)
-                    }
-                    index += 1
-                }
-                spaceWaiters = Self.serveReadyReports(rk, &state)
-                return nil
+        self.activeBatchSenders.add(1, ordering: .sequentiallyConsistent)
+        defer {
+            let active = self.activeBatchSenders.subtract(1, ordering: .sequentiallyConsistent).newValue
+            if active == 0, self.reportsLeftToSenders.exchange(false, ordering: .sequentiallyConsistent) {
+                self.thread.wake()
             }
-            if let stop { return stop }
         }
-        return .finished
+        return messages.withUnsafeBufferPointer { messages in
+            var index = start
+            while index < messages.count {
+                let end = min(messages.count, index + Self.messagesPerLock)
+                let generation = self.deliveryGeneration.load(ordering: .sequentiallyConsistent)
+                let (stop, served) = self.state.withLock { state -> (BatchProgress?, Bool) in
+                    guard state.state == .running else { return (.closed(next: index), false) }
+                    while index < end {
+                        do throws(KafkaError) {
+                            try Self.validate(messages[index])
+                            let result = try Self.enqueueLocked(
+                                messages[index], opaque: batch.opaque(for: index), generation: generation, rk, &state
+                            )
+                            if case .queueFull(let generation) = result {
+                                return (.queueFull(next: index, generation: generation), false)
+                            }
+                        } catch {
+                            batch.fail(index, error)
+                        }
+                        index += 1
+                    }
+                    return (nil, Self.serveReadyReports(rk, &state))
+                }
+                if served { self.deliveriesServed() }
+                if let stop { return stop }
+            }
+            return .finished
+        }
     }
 
     /// How many single enqueues pass between two ``serveReadyReports(_:_:)`` on the sender's thread.
@@ -81,19 +90,19 @@ extension ProducerEventLoop {
     /// calls `rd_kafka_poll(rk, 0)` as it produces: librdkafka then frees each reported
     /// message on the thread that allocated it, not across threads (which cost the producer's
     /// thread a third of its time). Non-blocking; the state lock is held, which keeps the
-    /// handle alive. Returns the senders waiting for room, to resume outside the lock.
-    private static func serveReadyReports(
-        _ rk: OpaquePointer,
-        _ state: inout ProducerStateMachine
-    ) -> [CheckedContinuation<Void, Never>] {
+    /// handle alive. Returns whether any were served (then call ``deliveriesServed()`` after
+    /// unlocking).
+    private static func serveReadyReports(_ rk: OpaquePointer, _ state: inout ProducerStateMachine) -> Bool {
         state.enqueuedSinceServe = 0
-        return rd_kafka_poll(rk, 0) > 0 ? state.deliveriesServed() : []
+        return rd_kafka_poll(rk, 0) > 0
     }
 
-    /// Enqueues one message. The state lock is held.
+    /// Enqueues one message. The state lock is held. `generation` is the delivery generation
+    /// read before the attempt, returned with ``EnqueueResult/queueFull(generation:)``.
     private static func enqueueLocked(
-        _ message: KafkaProducerMessage,
+        _ message: borrowing KafkaProducerMessage,
         opaque: UnsafeMutableRawPointer?,
+        generation: Int,
         _ rk: OpaquePointer,
         _ state: inout ProducerStateMachine
     ) throws(KafkaError) -> EnqueueResult {
@@ -104,12 +113,12 @@ extension ProducerEventLoop {
         if let headers { rd_kafka_headers_destroy(headers) }
         if rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR__QUEUE_FULL {
             rd_kafka_error_destroy(error)
-            return .queueFull(generation: state.deliveryGeneration)
+            return .queueFull(generation: generation)
         }
         throw KafkaError.producing(error, context: "produce to \(message.topic)")
     }
 
-    private static func validate(_ message: KafkaProducerMessage) throws(KafkaError) {
+    private static func validate(_ message: borrowing KafkaProducerMessage) throws(KafkaError) {
         guard !message.topic.isEmpty else {
             throw KafkaError(code: .invalidArgument, message: "a message needs a topic name")
         }
@@ -125,21 +134,17 @@ extension ProducerEventLoop {
         _ rk: OpaquePointer,
         _ state: inout ProducerStateMachine
     ) throws(KafkaError) -> OpaquePointer {
-        if let last = state.lastTopic, last.name.takeUnretainedValue().value == name { return last.pointer }
+        if let last = state.lastTopic, last.name == name { return last.pointer }
         if let topic = state.topics[name] {
             state.lastTopic = topic
             return topic.pointer
         }
         try KafkaNameValidation.validateTopic(name)
-        let box = Unmanaged.passRetained(TopicName(name))
-        // A copy of the producer's topic-level settings (acks, partitioner, …), plus the opaque.
-        let conf = rd_kafka_default_topic_conf_dup(rk)
-        rd_kafka_topic_conf_set_opaque(conf, box.toOpaque())
-        guard let topic = rd_kafka_topic_new(rk, name, conf) else {  // takes `conf`, even when it fails
-            box.release()
+        // NULL settings: a copy of the producer's topic-level ones (acks, partitioner, …).
+        guard let topic = rd_kafka_topic_new(rk, name, nil) else {
             throw KafkaError(code: .invalidArgument, message: "librdkafka rejected the topic name \"\(name)\"")
         }
-        let handle = TopicHandle(pointer: topic, name: box)
+        let handle = TopicHandle(pointer: topic, name: name)
         state.topics[name] = handle
         state.lastTopic = handle
         return topic
@@ -163,7 +168,7 @@ extension ProducerEventLoop {
     }
 
     private static func produce(
-        _ message: KafkaProducerMessage,
+        _ message: borrowing KafkaProducerMessage,
         topic: OpaquePointer,
         headers: OpaquePointer?,
         handle: OpaquePointer,

@@ -42,6 +42,8 @@ extension ProducerEventLoop {
     /// Flush, purge, report, destroy. On the thread.
     private func performClose(timeout: Duration) {
         let rk = self.handle.pointer
+        // Senders waiting for room retry now, and are refused: the producer is closing.
+        for waiter in self.spaceWaiters.withLock({ $0.close() }) { waiter.resume() }
         let flushed = rd_kafka_flush(rk, Int32(clamping: max(0, timeout.wholeMilliseconds)))
         if flushed != RD_KAFKA_RESP_ERR_NO_ERROR {
             let left = rd_kafka_outq_len(rk)
@@ -55,9 +57,8 @@ extension ProducerEventLoop {
             }
         }
         self.serveMainQueue()
-        let (closeWaiters, spaceWaiters) = self.state.withLock { $0.closed() }
+        let closeWaiters = self.state.withLock { $0.closed() }
         self.destroy()
-        for waiter in spaceWaiters { waiter.resume() }
         for waiter in closeWaiters { waiter.resume() }
         self.logger.debug("producer closed")
         self.thread.stop()

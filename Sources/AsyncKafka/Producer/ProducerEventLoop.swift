@@ -17,6 +17,17 @@ final class ProducerEventLoop: @unchecked Sendable {
     /// librdkafka's main queue, where delivery reports, errors and logs arrive.
     private let mainQueue: OpaquePointer
     let state = Mutex(ProducerStateMachine())
+    /// Senders waiting for room in librdkafka's queue.
+    let spaceWaiters = Mutex(ProducerSpaceWaiters())
+    /// Counts the rounds of served delivery reports (each may have freed room in the queue).
+    let deliveryGeneration = Atomic<Int>(0)
+    /// Senders inside ``enqueue(_:from:into:)``: they serve the ready delivery reports
+    /// themselves as they go, so the thread leaves the reports to them (see ``serve()``).
+    let activeBatchSenders = Atomic<Int>(0)
+    /// Set by the thread when it left reports to active senders; the last one out wakes it.
+    let reportsLeftToSenders = Atomic<Bool>(false)
+    /// Set by ``destroy()``; read and written on ``thread`` only.
+    private var destroyed = false
     /// The configured `transactional.id`, if any.
     let transactionalID: String?
 
@@ -68,15 +79,32 @@ final class ProducerEventLoop: @unchecked Sendable {
     /// Waits until delivery reports have freed room since `generation` (or the producer closes).
     func waitForSpace(after generation: Int) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let waiting = self.state.withLock { $0.waitForSpace(after: generation, continuation) }
+            let waiting = self.spaceWaiters.withLock { waiters in
+                // Read under the waiters' lock: a later round of reports takes this waiter.
+                let stillFull = self.deliveryGeneration.load(ordering: .sequentiallyConsistent) == generation
+                return waiters.wait(continuation, stillFull: stillFull)
+            }
             if !waiting { continuation.resume() }
         }
+    }
+
+    /// Delivery reports were served: a new generation, and the senders waiting for room retry.
+    func deliveriesServed() {
+        self.deliveryGeneration.add(1, ordering: .sequentiallyConsistent)
+        for waiter in self.spaceWaiters.withLock({ $0.takeAll() }) { waiter.resume() }
     }
 
     // MARK: Serving (the thread)
 
     private func serve() -> ClientThread.Sleep {
-        guard self.state.withLock({ $0.state != .closed }) else { return .untilWoken }
+        guard !self.destroyed else { return .untilWoken }
+        // While batch senders are enqueueing, they serve the reports (a C producer's loop:
+        // produce, poll): librdkafka frees each message on the thread that allocated it. The
+        // flag is set before the count is read, and the last sender out reads it after
+        // leaving, so one of the two always sees the other.
+        self.reportsLeftToSenders.store(true, ordering: .sequentiallyConsistent)
+        if self.activeBatchSenders.load(ordering: .sequentiallyConsistent) > 0 { return .untilWoken }
+        self.reportsLeftToSenders.store(false, ordering: .relaxed)
         self.serveMainQueue()
         return .untilWoken
     }
@@ -90,9 +118,7 @@ final class ProducerEventLoop: @unchecked Sendable {
             guard count > 0 else { break }
             served += count
         }
-        if served > 0 || wakeSenders {
-            for waiter in self.state.withLock({ $0.deliveriesServed() }) { waiter.resume() }
-        }
+        if served > 0 || wakeSenders { self.deliveriesServed() }
     }
 
     /// Destroys the handle and its topics. On the thread (or during a failed init).
@@ -105,7 +131,6 @@ final class ProducerEventLoop: @unchecked Sendable {
         rd_kafka_queue_cb_event_enable(self.mainQueue, nil, nil)
         rd_kafka_queue_destroy(self.mainQueue)
         self.handle.destroy()
-        // No callback can read a topic's name any more.
-        for topic in topics { topic.name.release() }
+        self.destroyed = true
     }
 }
