@@ -49,7 +49,11 @@ extension KafkaProducer {
             }
         }
         await batch.waitForAll()
-        return messages.withUnsafeBufferPointer { messages in batch.results { messages[$0].topic } }
+        return messages.withUnsafeBufferPointer { messages in
+            // `(base + i).pointee` borrows the element; `messages[i]` would copy it whole.
+            let base = messages.baseAddress!
+            return batch.results { (base + $0).pointee.topic }
+        }
     }
 
     private static func fail(_ batch: DeliveryBatch, from start: Int, count: Int, with error: KafkaError) {

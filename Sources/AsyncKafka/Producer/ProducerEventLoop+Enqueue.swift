@@ -12,13 +12,15 @@ extension ProducerEventLoop {
 
     /// Enqueues `message` with `opaque` (a ``DeliveryBatch`` slot, or `nil` when nobody waits for the report).
     func enqueue(_ message: KafkaProducerMessage, opaque: UnsafeMutableRawPointer?) throws(KafkaError) -> EnqueueResult {
-        try Self.validate(message)
+        try withUnsafePointer(to: message) { message throws(KafkaError) in try Self.validate(message) }
         let rk = self.handle.pointer
         // Read before trying: reports served after this read make a full queue worth a retry.
         let generation = self.deliveryGeneration.load(ordering: .sequentiallyConsistent)
         let (result, served) = try self.state.withLock { state throws(KafkaError) -> (EnqueueResult, Bool) in
             guard state.state == .running else { throw KafkaError.clientClosed("the producer") }
-            let result = try Self.enqueueLocked(message, opaque: opaque, generation: generation, rk, &state)
+            let result = try withUnsafePointer(to: message) { message throws(KafkaError) in
+                try Self.enqueueLocked(message, opaque: opaque, generation: generation, rk, &state)
+            }
             // Every so many messages, serve the ready delivery reports here (see serveReadyReports).
             state.enqueuedSinceServe += 1
             guard state.enqueuedSinceServe >= Self.messagesPerServe else { return (result, false) }
@@ -54,6 +56,7 @@ extension ProducerEventLoop {
             }
         }
         return messages.withUnsafeBufferPointer { messages in
+            guard let base = messages.baseAddress else { return .finished }
             var index = start
             while index < messages.count {
                 let end = min(messages.count, index + Self.messagesPerLock)
@@ -61,10 +64,12 @@ extension ProducerEventLoop {
                 let (stop, served) = self.state.withLock { state -> (BatchProgress?, Bool) in
                     guard state.state == .running else { return (.closed(next: index), false) }
                     while index < end {
+                        // Through the element's address: borrowed, not copied (`buffer[i]` copies).
+                        let message = base + index
                         do throws(KafkaError) {
-                            try Self.validate(messages[index])
+                            try Self.validate(message)
                             let result = try Self.enqueueLocked(
-                                messages[index], opaque: batch.opaque(for: index), generation: generation, rk, &state
+                                message, opaque: batch.opaque(for: index), generation: generation, rk, &state
                             )
                             if case .queueFull(let generation) = result {
                                 return (.queueFull(next: index, generation: generation), false)
@@ -100,14 +105,14 @@ extension ProducerEventLoop {
     /// Enqueues one message. The state lock is held. `generation` is the delivery generation
     /// read before the attempt, returned with ``EnqueueResult/queueFull(generation:)``.
     private static func enqueueLocked(
-        _ message: borrowing KafkaProducerMessage,
+        _ message: UnsafePointer<KafkaProducerMessage>,
         opaque: UnsafeMutableRawPointer?,
         generation: Int,
         _ rk: OpaquePointer,
         _ state: inout ProducerStateMachine
     ) throws(KafkaError) -> EnqueueResult {
-        let topic = try Self.topicHandle(message.topic, rk, &state)
-        let headers = try Self.makeHeaders(message.headers)
+        let topic = try Self.topicHandle(message.pointee.topic, rk, &state)
+        let headers = message.pointee.headers.isEmpty ? nil : try Self.makeHeaders(message.pointee.headers)
         let error = Self.produce(message, topic: topic, headers: headers, handle: rk, opaque: opaque)
         guard let error else { return .queued }
         if let headers { rd_kafka_headers_destroy(headers) }
@@ -115,18 +120,20 @@ extension ProducerEventLoop {
             rd_kafka_error_destroy(error)
             return .queueFull(generation: generation)
         }
-        throw KafkaError.producing(error, context: "produce to \(message.topic)")
+        throw KafkaError.producing(error, context: "produce to \(message.pointee.topic)")
     }
 
-    private static func validate(_ message: borrowing KafkaProducerMessage) throws(KafkaError) {
-        guard !message.topic.isEmpty else {
+    /// Checks what librdkafka would not. Through the message's address: the hot path borrows
+    /// messages in place instead of copying them (a copy retains each of its fields).
+    private static func validate(_ message: UnsafePointer<KafkaProducerMessage>) throws(KafkaError) {
+        guard !message.pointee.topic.isEmpty else {
             throw KafkaError(code: .invalidArgument, message: "a message needs a topic name")
         }
-        if let partition = message.partition, partition < 0 || partition > Int(Int32.max) {
-            throw KafkaError(code: .invalidArgument, message: "invalid partition \(partition) for \(message.topic)")
+        if let partition = message.pointee.partition, partition < 0 || partition > Int(Int32.max) {
+            throw KafkaError(code: .invalidArgument, message: "invalid partition \(partition) for \(message.pointee.topic)")
         }
         // The topic name is checked once, when its handle is created (topicHandle).
-        try KafkaNameValidation.validateHeaders(message.headers)
+        if !message.pointee.headers.isEmpty { try KafkaNameValidation.validateHeaders(message.pointee.headers) }
     }
 
     private static func topicHandle(
@@ -168,16 +175,16 @@ extension ProducerEventLoop {
     }
 
     private static func produce(
-        _ message: borrowing KafkaProducerMessage,
+        _ message: UnsafePointer<KafkaProducerMessage>,
         topic: OpaquePointer,
         headers: OpaquePointer?,
         handle: OpaquePointer,
         opaque: UnsafeMutableRawPointer?
     ) -> OpaquePointer? {
-        let partition = message.partition.map { Int32($0) } ?? -1  // RD_KAFKA_PARTITION_UA
-        let timestamp = message.timestamp?.millisecondsSince1970 ?? 0
-        return Self.withOptionalBytes(message.value) { value in
-            Self.withOptionalBytes(message.key) { key in
+        let partition = message.pointee.partition.map { Int32($0) } ?? -1  // RD_KAFKA_PARTITION_UA
+        let timestamp = message.pointee.timestamp?.millisecondsSince1970 ?? 0
+        return Self.withOptionalBytes(message.pointee.value) { value in
+            Self.withOptionalBytes(message.pointee.key) { key in
                 asynckafka_produce(
                     handle, topic, partition,
                     value == nil ? 0 : 1, value?.baseAddress, value?.count ?? 0,
