@@ -16,18 +16,26 @@ extension ProducerEventLoop {
         let rk = self.handle.pointer
         // Read before trying: reports served after this read make a full queue worth a retry.
         let generation = self.deliveryGeneration.load(ordering: .sequentiallyConsistent)
-        let (result, served) = try self.state.withLock { state throws(KafkaError) -> (EnqueueResult, Bool) in
+        var served = false
+        // Also when the second attempt below throws: senders waiting for room must hear of the reports.
+        defer { if served { self.deliveriesServed() } }
+        return try self.state.withLock { state throws(KafkaError) -> EnqueueResult in
             guard state.state == .running else { throw KafkaError.clientClosed("the producer") }
             let result = try withUnsafePointer(to: message) { message throws(KafkaError) in
                 try Self.enqueueLocked(message, opaque: opaque, generation: generation, rk, &state)
             }
+            if case .queueFull = result, Self.serveReadyReports(rk, &state) {
+                // Serving what was ready freed room (and the messages on this thread): try once more.
+                served = true
+                return try withUnsafePointer(to: message) { message throws(KafkaError) in
+                    try Self.enqueueLocked(message, opaque: opaque, generation: generation, rk, &state)
+                }
+            }
             // Every so many messages, serve the ready delivery reports here (see serveReadyReports).
             state.enqueuedSinceServe += 1
-            guard state.enqueuedSinceServe >= Self.messagesPerServe else { return (result, false) }
-            return (result, Self.serveReadyReports(rk, &state))
+            if state.enqueuedSinceServe >= Self.messagesPerServe { served = Self.serveReadyReports(rk, &state) }
+            return result
         }
-        if served { self.deliveriesServed() }
-        return result
     }
 
     /// How far ``enqueue(_:from:into:)`` got.
@@ -63,6 +71,7 @@ extension ProducerEventLoop {
                 let generation = self.deliveryGeneration.load(ordering: .sequentiallyConsistent)
                 let (stop, served) = self.state.withLock { state -> (BatchProgress?, Bool) in
                     guard state.state == .running else { return (.closed(next: index), false) }
+                    var served = false
                     while index < end {
                         // Through the element's address: borrowed, not copied (`buffer[i]` copies).
                         let message = base + index
@@ -72,14 +81,20 @@ extension ProducerEventLoop {
                                 message, opaque: batch.opaque(for: index), generation: generation, rk, &state
                             )
                             if case .queueFull(let generation) = result {
-                                return (.queueFull(next: index, generation: generation), false)
+                                // Serve what is ready here first (a C producer polls when the queue
+                                // is full): it frees room, and the messages on this thread.
+                                if Self.serveReadyReports(rk, &state) {
+                                    served = true
+                                    continue
+                                }
+                                return (.queueFull(next: index, generation: generation), served)
                             }
                         } catch {
                             batch.fail(index, error)
                         }
                         index += 1
                     }
-                    return (nil, Self.serveReadyReports(rk, &state))
+                    return (nil, Self.serveReadyReports(rk, &state) || served)
                 }
                 if served { self.deliveriesServed() }
                 if let stop { return stop }
