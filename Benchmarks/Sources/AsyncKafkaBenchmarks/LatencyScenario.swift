@@ -22,13 +22,13 @@ enum LatencyScenario {
         // the median over runs of each run's mean, p50 and p99 (one stalled run on this shared machine
         // would otherwise dominate pooled means and p99s).
         for rep in 1...(bench.quick ? 1 : bench.reps) {
-            let cTopic = "bench-latency-c-\(rep)"
+            let cTopic = bench.unusedTopicName("bench-latency-c-\(rep)")
             try bench.cluster.createTopic(cTopic, partitions: 1)
             let c = try CLoops.latency(bootstrap: bootstrap, topic: cTopic, rate: rate, count: count, size: size)
             cRuns.append(stats(c))
             progress("  latency #\(rep) C pipeline: \(cRuns.last!)")
 
-            let swiftTopic = "bench-latency-swift-\(rep)"
+            let swiftTopic = bench.unusedTopicName("bench-latency-swift-\(rep)")
             try bench.cluster.createTopic(swiftTopic, partitions: 1)
             let s = try await withTimeout(.seconds(60 + seconds), "Swift latency pipeline") {
                 try await swiftPipeline(bootstrap: bootstrap, topic: swiftTopic, rate: rate, count: count, size: size)

@@ -4,7 +4,17 @@ import Foundation
 struct Sample: Sendable {
     let count: Int
     let seconds: Double
+    /// CPU time of the whole process (every thread: client, librdkafka, embedded broker) during the run, if measured.
+    var cpuSeconds: Double? = nil
     var rate: Double { Double(self.count) / self.seconds }
+}
+
+/// User + system CPU time of the whole process so far, in seconds.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 /// A benchmark that did not produce a valid figure (wrong count, timeout, bad configuration).
@@ -18,6 +28,7 @@ func report(_ scenario: String, _ rep: Int, _ what: String, _ sample: Sample) {
     progress(
         "  \(scenario) #\(rep) \(what): \(format(sample.count)) msgs in "
             + "\(String(format: "%.3f", sample.seconds)) s = \(format(Int(sample.rate))) msg/s"
+            + (sample.cpuSeconds.map { String(format: ", process CPU %.2f µs/msg", $0 * 1e6 / Double(sample.count)) } ?? "")
     )
 }
 

@@ -40,6 +40,9 @@ struct Row {
     var gate: Check? = nil
 
     var ratio: Double { self.swift / self.c }
+
+    /// Whether this row has a `--quick` gate and misses it.
+    var gateFails: Bool { self.gate.map { !$0.holds(self) } ?? false }
     var higherIsBetter: Bool { self.unit.hasSuffix("/s") }
 
     /// A throughput row from the medians of Swift and C samples.
