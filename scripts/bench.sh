@@ -4,7 +4,7 @@
 # given arguments, from the repository root (so Benchmarks/results/ lands in the repository).
 #
 #   scripts/bench.sh                      # everything, median of 3 (several minutes)
-#   scripts/bench.sh --quick              # the gated set in < 60 s; non-zero exit if a gate fails
+#   scripts/bench.sh --quick              # the gated set in about a minute; exit status 3 if a gate fails
 #   scripts/bench.sh --only consume,batch # some scenario groups
 #   scripts/bench.sh --help               # every option
 #
