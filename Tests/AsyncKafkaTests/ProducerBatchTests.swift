@@ -94,6 +94,55 @@ struct ProducerBatchTests {
         print("send(contentsOf:) of 100,000 × 100 B: \(Int(rate)) msg/s (debug build)")
     }
 
+    @Test("a batch over two topics: each report names its message's topic, offsets follow the input per topic")
+    func twoTopics() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topics = [Unique.name("batch-topic-a"), Unique.name("batch-topic-b")]
+        for topic in topics { try cluster.createTopic(topic, partitions: 1) }
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
+        let messages = (0..<600).map { KafkaProducerMessage(topic: topics[$0 % 2], partition: 0, value: "t\($0)") }
+        let results = await producer.send(contentsOf: messages)
+        await producer.close()
+        let reports = results.compactMap { try? $0.get() }
+        #expect(reports.count == messages.count)
+        #expect(reports.map(\.topic) == messages.map(\.topic))
+        for topic in topics {
+            #expect(reports.filter { $0.topic == topic }.map(\.offset) == (0..<300).map(Int64.init))
+        }
+    }
+
+    @Test("concurrent batches through a small queue: every message delivered once, reports in order")
+    func concurrentBatches() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("batch-concurrent")
+        try cluster.createTopic(topic, partitions: 4)
+        var configuration = cluster.producerConfiguration()
+        // Small enough that the senders keep finding the queue full and serve reports themselves.
+        configuration.properties["queue.buffering.max.messages"] = "500"
+        let producer = try KafkaProducer(configuration: configuration)
+        let batches = (0..<4).map { batch in
+            (0..<2_000).map { (index: Int) -> KafkaProducerMessage in
+                let value = "b\(batch)-\(index)"
+                return KafkaProducerMessage(topic: topic, partition: batch, value: value)
+            }
+        }
+        let results = await withTaskGroup(of: (Int, [Result<KafkaDeliveryReport, KafkaError>]).self) { group in
+            for (index, messages) in batches.enumerated() {
+                group.addTask { (index, await producer.send(contentsOf: messages)) }
+            }
+            var results: [Int: [Result<KafkaDeliveryReport, KafkaError>]] = [:]
+            for await (index, batchResults) in group { results[index] = batchResults }
+            return results
+        }
+        await producer.close()
+        for batch in 0..<4 {
+            let reports = (results[batch] ?? []).compactMap { try? $0.get() }
+            // One batch per partition: its offsets are 0, 1, 2, … in input order.
+            #expect(reports.map(\.offset) == (0..<2_000).map(Int64.init), "batch \(batch)")
+            #expect(reports.allSatisfy { $0.partition == batch && $0.topic == topic }, "batch \(batch)")
+        }
+    }
+
     @Test("an empty batch returns at once")
     func empty() async throws {
         let cluster = try EmbeddedKafkaCluster()
