@@ -41,13 +41,16 @@ enum ProduceScenarios {
             cProduce.append(c)
             report("produce", rep, "C rd_kafka_produce", c)
 
-            let e = try await onFreshTopic("bench-produce-swift-enqueue-\(rep)", expected: count) { topic in
-                try await withTimeout(bench.timeout(count), "Swift enqueue producer") {
-                    try await SwiftProduceLoops.enqueue(bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size)
+            // Not gated: --quick runs it once.
+            if !bench.quick || rep == 1 {
+                let e = try await onFreshTopic("bench-produce-swift-enqueue-\(rep)", expected: count) { topic in
+                    try await withTimeout(bench.timeout(count), "Swift enqueue producer") {
+                        try await SwiftProduceLoops.enqueue(bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size)
+                    }
                 }
+                swiftEnqueue.append(e)
+                report("produce", rep, "Swift enqueue + flush", e)
             }
-            swiftEnqueue.append(e)
-            report("produce", rep, "Swift enqueue + flush", e)
 
             let b = try await onFreshTopic("bench-produce-swift-batch-\(rep)", expected: count) { topic in
                 try await withTimeout(bench.timeout(count), "Swift send(contentsOf:) producer") {
