@@ -61,5 +61,6 @@ struct ProducerStateMachine {
 /// An `rd_kafka_topic_t *`, owned by the producer and used under its lock.
 struct TopicHandle: @unchecked Sendable {
     let pointer: OpaquePointer
+    /// The topic's name: ``ProducerStateMachine/lastTopic`` is recognised by it.
     let name: String
 }
