@@ -76,16 +76,7 @@ final class DeliveryBatch: @unchecked Sendable {
     /// On the producer's thread or a sender's (see `serveReadyReports`).
     static func deliver(opaque: UnsafeMutableRawPointer, message: UnsafePointer<rd_kafka_message_t>) {
         let slot = opaque.assumingMemoryBound(to: Slot.self)
-        var kind = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-        let timestamp = rd_kafka_message_timestamp(message, &kind)
-        slot.pointee.report = Report(
-            error: message.pointee.err,
-            partition: message.pointee.partition,
-            offset: message.pointee.offset,
-            timestamp: timestamp,
-            timestampType: kind,
-            received: true
-        )
+        slot.pointee.report = Report(of: message)
         slot.pointee.batch._withUnsafeGuaranteedRef { $0.countOff() }
     }
 
@@ -136,6 +127,22 @@ final class DeliveryBatch: @unchecked Sendable {
                 offset: report.offset,
                 timestamp: KafkaTimestamp(milliseconds: report.timestamp, librdkafkaType: report.timestampType)
             )
+        )
+    }
+}
+
+extension DeliveryBatch.Report {
+    /// What librdkafka reported for `message`, a delivered (or failed) message.
+    init(of message: UnsafePointer<rd_kafka_message_t>) {
+        var kind = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let timestamp = rd_kafka_message_timestamp(message, &kind)
+        self.init(
+            error: message.pointee.err,
+            partition: message.pointee.partition,
+            offset: message.pointee.offset,
+            timestamp: timestamp,
+            timestampType: kind,
+            received: true
         )
     }
 }

@@ -21,7 +21,6 @@ enum ProducerCallbacks {
         opaque.flatMap { Unmanaged<Context>.fromOpaque($0).takeUnretainedValue().loop }
     }
 
-
     static let delivery: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = {
         _, message, opaque in
         guard let message else { return }
@@ -30,12 +29,9 @@ enum ProducerCallbacks {
         } else if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
             // Enqueued without a sender waiting (`KafkaProducer.enqueue`).
             let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
-            let error = KafkaError.rdKafka(
-                message.pointee.err,
-                context: "delivery to \(topic)[\(message.pointee.partition)]",
-                fallback: .deliveryFailed
-            )
-            Self.loop(opaque)?.logger.error("message delivery failed", metadata: ["kafka.error": "\(error)"])
+            if case .failure(let error) = DeliveryBatch.result(of: DeliveryBatch.Report(of: message), topic: topic) {
+                Self.loop(opaque)?.logger.error("message delivery failed", metadata: ["kafka.error": "\(error)"])
+            }
         }
     }
 
