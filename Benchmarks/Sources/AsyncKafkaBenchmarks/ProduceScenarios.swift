@@ -8,8 +8,6 @@ enum ProduceScenarios {
         // measure that fixed tail rather than throughput. The ungated task-per-send run is cut instead.
         let count = bench.quick && options.messages == nil ? 1_000_000 : bench.count
         let perTaskCount = bench.quick ? min(count, 100_000) : count
-        // The gated rows are the noisiest on this 2-core machine: --quick takes the median of 5.
-        let reps = bench.quick && options.repetitions == nil ? 5 : bench.reps
         let (bootstrap, size, partitions) = (bench.bootstrap, bench.size, bench.partitions)
         var cProduce: [Sample] = []
         var swiftEnqueue: [Sample] = []
@@ -34,7 +32,7 @@ enum ProduceScenarios {
             try CLoops.produce(bootstrap: bootstrap, topic: topic, partitions: partitions, count: count / 5, size: size)
         }
         report("produce", 0, "warm-up (C rd_kafka_produce, not counted)", warmUp)
-        for rep in 1...reps {
+        for rep in 1...bench.produceReps {
             let c = try await onFreshTopic("bench-produce-c-\(rep)", expected: count) { topic in
                 try CLoops.produce(bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size)
             }
