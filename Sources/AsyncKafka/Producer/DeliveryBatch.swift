@@ -86,6 +86,11 @@ final class DeliveryBatch: @unchecked Sendable {
             self.continuation = continuation
             self.countOff()
         }
+        // Pairs with every reporter's releasing count-off, so this thread sees every slot
+        // whichever thread resumed it. The resumption alone does not always say so: when a
+        // report resumes the continuation before the task has suspended, the hand-over happens
+        // inside the concurrency runtime, where ThreadSanitizer cannot see it.
+        _ = self.outstanding.load(ordering: .acquiring)
     }
 
     /// Every result, in input order; `topic(i)` is message `i`'s topic. After ``waitForAll()``.
