@@ -3,12 +3,8 @@ import CRdKafka
 extension KafkaConsumer {
     /// The partitions currently assigned to this consumer (by ``assign(_:)`` or by the group).
     public func assignment() async throws(KafkaError) -> [KafkaTopicPartition] {
-        try await self.loop.perform { _, resources throws(KafkaError) in
-            var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
-            let err = rd_kafka_assignment(resources.handle.pointer, &list)
-            defer { if let list { rd_kafka_topic_partition_list_destroy(list) } }
-            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "assignment") }
-            return list.map { TopicPartitionList.partitions(of: $0).map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) } } ?? []
+        try await self.loop.perform { loop, resources throws(KafkaError) in
+            try loop.assignedPartitions(resources)
         }
     }
 
