@@ -143,6 +143,44 @@ struct ProducerBatchTests {
         }
     }
 
+    @Test("close while four batches are enqueueing: each message is delivered or refused, the broker holds exactly the delivered ones")
+    func closeDuringConcurrentBatches() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("batch-close-race")
+        try cluster.createTopic(topic, partitions: 4)
+        var configuration = cluster.producerConfiguration()
+        configuration.properties["queue.buffering.max.messages"] = "1000"
+        let producer = try KafkaProducer(configuration: configuration)
+        let senders = Task {
+            await withTaskGroup(of: (Int, [Result<KafkaDeliveryReport, KafkaError>]).self) { group in
+                for batch in 0..<4 {
+                    let messages = (0..<20_000).map { KafkaProducerMessage(topic: topic, partition: batch, value: "b\(batch)-\($0)") }
+                    group.addTask { (batch, await producer.send(contentsOf: messages)) }
+                }
+                var results: [Int: [Result<KafkaDeliveryReport, KafkaError>]] = [:]
+                for await (batch, batchResults) in group { results[batch] = batchResults }
+                return results
+            }
+        }
+        // Close once the senders are enqueueing.
+        while producer.queuedMessageCount == 0 { await Task.yield() }
+        await producer.close()
+        let results = await senders.value
+        let checker = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: nil))
+        var refused = 0
+        for batch in 0..<4 {
+            let batchResults = try #require(results[batch])
+            let delivered = batchResults.prefix { if case .success = $0 { true } else { false } }
+            // Delivered first, in order; then refused, because close shut the producer to new messages.
+            #expect(delivered.compactMap { try? $0.get().offset } == (0..<Int64(delivered.count)).map { $0 })
+            #expect(batchResults.dropFirst(delivered.count).allSatisfy { $0.errorCode == .clientClosed }, "batch \(batch)")
+            refused += batchResults.count - delivered.count
+            #expect(try await checker.watermarks(topic: topic, partition: batch).high == Int64(delivered.count), "batch \(batch)")
+        }
+        await checker.close()
+        #expect(refused > 0, "close came after all 80,000 messages were enqueued: the race was not exercised")
+    }
+
     @Test("an empty batch returns at once")
     func empty() async throws {
         let cluster = try EmbeddedKafkaCluster()
