@@ -81,7 +81,7 @@ final class DeliveryBatch: @unchecked Sendable {
     }
 
     /// Waits until every message has its result. Call once, after enqueueing (or failing) every message.
-    func waitForAll() async {
+    nonisolated(nonsending) func waitForAll() async {
         await withCheckedContinuation { continuation in
             self.continuation = continuation
             self.countOff()

@@ -77,7 +77,7 @@ final class ProducerEventLoop: @unchecked Sendable {
     }
 
     /// Waits until delivery reports have freed room since `generation` (or the producer closes).
-    func waitForSpace(after generation: Int) async {
+    nonisolated(nonsending) func waitForSpace(after generation: Int) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let waiting = self.spaceWaiters.withLock { waiters in
                 // Read under the waiters' lock: a later round of reports takes this waiter.
