@@ -3,8 +3,12 @@ import AsyncKafka
 /// The producer work of ``CLoops``, written the way an AsyncKafka user would.
 enum SwiftProduceLoops {
     /// Fire-and-forget: `enqueue` every message, then `flush`.
-    /// Time: from the first `enqueue` to the return of `flush` (all delivered).
-    static func enqueue(bootstrap: String, topic: String, partitions: Int, count: Int, size: Int) async throws -> Sample {
+    /// Time: from the first `enqueue` to the return of `flush` (all delivered). Runs on the
+    /// caller's actor (`#isolation`), as ``SwiftConsumeLoops/consume(bootstrap:topic:partitions:expected:size:properties:busyNanoseconds:isolation:)``.
+    static func enqueue(
+        bootstrap: String, topic: String, partitions: Int, count: Int, size: Int,
+        isolation: isolated (any Actor)? = #isolation
+    ) async throws -> Sample {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: bootstrap))
         let value = payload(size: size)
         let clock = ContinuousClock()
@@ -16,6 +20,14 @@ enum SwiftProduceLoops {
         let elapsed = start.duration(to: clock.now)
         await producer.close()
         return Sample(count: count, seconds: elapsed.inSeconds)
+    }
+
+    /// ``enqueue(bootstrap:topic:partitions:count:size:isolation:)`` from the main actor, as a
+    /// loop in top-level code or UI code runs.
+    @MainActor
+    static func enqueueOnMainActor(bootstrap: String, topic: String, partitions: Int, count: Int, size: Int) async throws -> Sample {
+        MainActor.assertIsolated()
+        return try await enqueue(bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size)
     }
 
     /// Awaited delivery reports for every message through the batch path, pipelined:
