@@ -147,9 +147,12 @@ public actor KafkaConsumer {
     /// processed, for at-least-once processing that decides itself what counts as done.
     /// - Throws: ``KafkaError/Code/partitionNotAssigned`` when the partition is not assigned
     ///   to this consumer (for example after a rebalance took it away).
-    public func store(_ message: KafkaMessage) async throws(KafkaError) {
+    ///
+    /// Cheap enough to call for every message: it runs on the caller's thread, with no hop to
+    /// the consumer's actor or thread.
+    nonisolated(nonsending) public func store(_ message: KafkaMessage) async throws(KafkaError) {
         do {
-            try await self.loop.store([Self.nextOffset(after: message)])
+            try self.loop.store([Self.nextOffset(after: message)])
         } catch where error.code == .unknownTopicOrPartition {
             // librdkafka says "unknown partition" for one this consumer has never been assigned.
             throw KafkaError(

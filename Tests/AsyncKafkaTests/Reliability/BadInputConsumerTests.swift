@@ -165,7 +165,7 @@ struct BadInputConsumerTests {
         ).emit()
     }
 
-    @Test("storing an offset of a partition not assigned gives partitionNotAssigned")
+    @Test("storing an offset of a partition not assigned gives partitionNotAssigned; after close, clientClosed")
     func storeUnassigned() async throws {
         let (cluster, _, consumer) = try await self.setUp("store", ["a", "b"])
         var configuration = cluster.consumerConfiguration()
@@ -176,6 +176,10 @@ struct BadInputConsumerTests {
         let error = await #expect(throws: KafkaError.self) { try await grouped.store(message) }
         #expect(error?.code == .partitionNotAssigned)
         await grouped.close()
+        // store runs on the caller's thread, not as a job of the consumer's thread: it must
+        // still refuse a closed consumer.
+        let closed = await #expect(throws: KafkaError.self) { try await grouped.store(message) }
+        #expect(closed?.code == .clientClosed)
         await consumer.close()
         withExtendedLifetime(cluster) {}
         ReliabilityRecord(
