@@ -58,19 +58,11 @@ extension ConsumerEventLoop {
         }
     }
 
-    /// Stores `offsets` (the next offset to read per partition) for the next commit.
-    ///
-    /// On the caller's thread: `rd_kafka_offsets_store` never blocks and reads nothing of the
-    /// thread's state, and a round trip through the thread for each processed message cost an
-    /// at-least-once loop 85 % of its throughput.
-    /// - Throws: ``KafkaError/Code/partitionNotAssigned`` for a partition this consumer does not own.
-    func store(_ offsets: [KafkaTopicPartition]) throws(KafkaError) {
-        try self.directHandle.withLock { rk throws(KafkaError) in
-            guard let rk else { throw self.stoppedError }
-            let list = TopicPartitionList(offsets)
-            let err = rd_kafka_offsets_store(rk, list.pointer)
-            if let failure = list.firstError(context: "store offset for") { throw failure }
-            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "store offsets") }
-        }
+    /// Stores `message`'s offset for the next commit, on the caller's thread (see ``OffsetStore``).
+    /// - Throws: the error that stopped the consumer, or ``KafkaError/Code/clientClosed``, once it is stopping.
+    func store(_ message: KafkaMessage) throws(KafkaError) {
+        try self.offsetStore.store(
+            topic: message.topic, partition: message.partition, offset: message.offset, closed: self.stoppedError
+        )
     }
 }

@@ -108,7 +108,7 @@ extension ConsumerEventLoop {
     func destroy(forced: Bool = false) {
         guard let resources = self.resources else { return }
         self.resources = nil
-        self.directHandle.withLock { $0 = nil }
+        self.offsetStore.close()
         rd_kafka_queue_cb_event_enable(resources.queue, nil, nil)
         rd_kafka_queue_cb_event_enable(resources.commitQueue, nil, nil)
         rd_kafka_queue_destroy(resources.commitQueue)

@@ -47,11 +47,9 @@ final class ConsumerEventLoop: @unchecked Sendable {
 
     // Thread-confined.
     var resources: Resources?
-    /// The handle, for the few calls that neither block nor touch the thread's state
-    /// (`rd_kafka_offsets_store`) and so run on the caller's thread; `nil` from the moment the
-    /// consumer starts stopping. The handle is destroyed only after it is cleared, and its lock
-    /// is held during each call.
-    let directHandle = Mutex<OpaquePointer?>(nil)
+    /// ``KafkaConsumer/store(_:)``'s path to the handle, on the caller's thread; set once the
+    /// handle exists, closed as soon as the consumer starts stopping.
+    let offsetStore = OffsetStore()
     var machine = ConsumerStateMachine()
     var pendingCommits: [Int: CheckedContinuation<Void, any Error>] = [:]
     var nextCommitID = 1
@@ -120,7 +118,7 @@ final class ConsumerEventLoop: @unchecked Sendable {
         rd_kafka_queue_cb_event_enable(queue, ClientThread.wakeOnQueueEvent, threadPointer)
         rd_kafka_queue_cb_event_enable(commitQueue, ClientThread.wakeOnQueueEvent, threadPointer)
         self.resources = Resources(handle: handle, queue: queue, commitQueue: commitQueue)
-        self.directHandle.withLock { $0 = handle.pointer }
+        self.offsetStore.open(handle.pointer)
 
         do {
             try self.thread.start { [self] in self.serveQueues() }
@@ -153,7 +151,7 @@ final class ConsumerEventLoop: @unchecked Sendable {
     /// Marks the consumer as closing, remembering `failure` when an error stopped it. On the thread.
     func markStopping(failure: KafkaError?) {
         if let failure { self.failureBox.withLock { $0 = $0 ?? failure } }
-        self.directHandle.withLock { $0 = nil }
+        self.offsetStore.close()
         self.stopping.store(true, ordering: .relaxed)
     }
 

@@ -152,7 +152,7 @@ public actor KafkaConsumer {
     /// the consumer's actor or thread.
     nonisolated(nonsending) public func store(_ message: KafkaMessage) async throws(KafkaError) {
         do {
-            try self.loop.store([Self.nextOffset(after: message)])
+            try self.loop.store(message)
         } catch where error.code == .unknownTopicOrPartition {
             // librdkafka says "unknown partition" for one this consumer has never been assigned.
             throw KafkaError(

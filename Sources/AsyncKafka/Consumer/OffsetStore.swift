@@ -1,0 +1,72 @@
+import CRdKafka
+import Synchronization
+
+/// Stores offsets with `rd_kafka_offset_store` on the caller's thread, for
+/// ``KafkaConsumer/store(_:)``: the call never blocks and reads nothing of the
+/// consumer thread's state, so an at-least-once loop that stores every message
+/// pays no round trip through the consumer's actor and thread.
+///
+/// It holds the consumer's handle (from ``open(_:)``) and an `rd_kafka_topic_t` per topic stored to,
+/// under a lock held during each call. ``close()`` (on the consumer thread, when the
+/// consumer starts stopping, before the handle is destroyed) destroys the topic
+/// handles and refuses every later call.
+final class OffsetStore: Sendable {
+    private struct State {
+        var handle: OpaquePointer?
+        var topics: [String: OpaquePointer] = [:]
+        /// The topic stored to last: comparing a name is cheaper than hashing it.
+        var last: (name: String, topic: OpaquePointer)?
+    }
+
+    private let state = Mutex(State())
+
+    /// The handle on its way into the lock; from there on it is used only under the lock.
+    private struct Handle: @unchecked Sendable {
+        let pointer: OpaquePointer
+    }
+
+    /// Starts storing through `handle`, once the consumer's handle exists.
+    func open(_ handle: OpaquePointer) {
+        let handle = Handle(pointer: handle)
+        self.state.withLock { $0.handle = handle.pointer }
+    }
+
+    /// Stores `offset + 1` as the next offset to commit for `topic`[`partition`].
+    /// - Throws: `closed` once closed; the librdkafka error otherwise (`__STATE` for a
+    ///   partition not assigned, `__UNKNOWN_PARTITION` for one never seen).
+    func store(topic name: String, partition: Int, offset: Int64, closed: @autoclosure () -> KafkaError) throws(KafkaError) {
+        try self.state.withLock { state throws(KafkaError) in
+            guard let rk = state.handle else { throw closed() }
+            let topic: OpaquePointer
+            if let last = state.last, last.name == name {
+                topic = last.topic
+            } else if let known = state.topics[name] {
+                topic = known
+                state.last = (name, known)
+            } else {
+                guard let created = rd_kafka_topic_new(rk, name, nil) else {
+                    throw KafkaError(code: .invalidArgument, message: "cannot store an offset for the topic \"\(name)\"")
+                }
+                state.topics[name] = created
+                state.last = (name, created)
+                topic = created
+            }
+            let err = rd_kafka_offset_store(topic, Int32(clamping: partition), offset)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                throw .rdKafka(err, context: "store offset for \(name)[\(partition)]")
+            }
+        }
+    }
+
+    /// Refuses every later call and destroys the topic handles. On the consumer thread, before
+    /// the consumer's handle is destroyed; idempotent.
+    func close() {
+        let topics = self.state.withLock { state in
+            state.handle = nil
+            state.last = nil
+            defer { state.topics = [:] }
+            return Array(state.topics.values)
+        }
+        for topic in topics { rd_kafka_topic_destroy(topic) }
+    }
+}
