@@ -51,6 +51,19 @@ enum CLoops {
         return Sample(count: consumed, seconds: seconds)
     }
 
+    static func consumeStoringEach(
+        bootstrap: String, topic: String, partitions: Int, expected: Int, size: Int, properties: String?
+    ) throws(BenchmarkFailure) -> Sample {
+        var seconds = 0.0
+        let consumed = withOptionalCString(properties) { extra in
+            bench_c_consume_store(bootstrap, topic, Int32(partitions), expected, Int32(size), extra, &seconds)
+        }
+        guard consumed == expected else {
+            throw BenchmarkFailure("C consumer_poll + offset_store loop on \(topic): \(consumed) of \(expected) messages")
+        }
+        return Sample(count: consumed, seconds: seconds)
+    }
+
     static func consumeSlow(
         bootstrap: String, topic: String, partitions: Int, expected: Int, size: Int, busyNanoseconds: Int, properties: String?
     ) throws(BenchmarkFailure) -> Sample {

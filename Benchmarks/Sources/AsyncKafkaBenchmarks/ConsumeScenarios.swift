@@ -41,7 +41,36 @@ enum ConsumeScenarios {
             rows.append(Row("\(scenario): Swift for-await vs C consumer_poll", swift: swift, c: poll, target: .ratioAtLeast(1.0), gate: bench.throughputGate))
             rows.append(Row("\(scenario): Swift for-await vs C batch_queue", swift: swift, c: batch, target: .ratioAtLeast(0.95), gate: bench.throughputGate))
         }
+        rows.append(try await self.storingEach(bench, topic: topic))
         return rows
+    }
+
+    /// At-least-once with offsets stored by the application: `store(message)` after each
+    /// message against the C poll loop calling `rd_kafka_offset_store` after each one;
+    /// `enable.auto.offset.store=false`, prefetch lifted, both sides.
+    static func storingEach(_ bench: Bench, topic: String) async throws -> Row {
+        let (bootstrap, size, partitions, count) = (bench.bootstrap, bench.size, bench.partitions, bench.count)
+        let properties = AsyncKafkaBenchmarks.liftedPrefetch + ";enable.auto.offset.store=false"
+        let scenario = "consume (store each, prefetch lifted)"
+        var c: [Sample] = []
+        var swift: [Sample] = []
+        for rep in 1...bench.reps {
+            let p = try CLoops.consumeStoringEach(
+                bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size, properties: properties
+            )
+            c.append(p)
+            report(scenario, rep, "C consumer_poll + rd_kafka_offset_store", p)
+
+            let s = try await withTimeout(bench.timeout(count), "Swift consumer storing each offset") {
+                try await SwiftConsumeLoops.consume(
+                    bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size,
+                    properties: parseProperties(properties), storeEach: true
+                ).sample
+            }
+            swift.append(s)
+            report(scenario, rep, "Swift for-await + store(message)", s)
+        }
+        return Row("\(scenario): Swift for-await + store vs C poll + offset_store", swift: swift, c: c, gate: bench.throughputGate)
     }
 }
 

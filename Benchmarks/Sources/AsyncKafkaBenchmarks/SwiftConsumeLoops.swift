@@ -27,12 +27,14 @@ enum SwiftConsumeLoops {
     }
 
     /// `for try await message in consumer.messages` until `expected` messages arrived, checking
-    /// each value's length, busy-waiting `busyNanoseconds` per message (0: none).
+    /// each value's length, busy-waiting `busyNanoseconds` per message (0: none), and with
+    /// `storeEach` storing each message's offset (`try await consumer.store(message)`; pass
+    /// `enable.auto.offset.store=false` in `properties`).
     /// Time: from the first message to the last. Runs on the caller's actor (`#isolation`):
     /// nonisolated callers iterate on the global executor, `@MainActor` ones on the main actor.
     static func consume(
         bootstrap: String, topic: String, partitions: Int, expected: Int, size: Int, properties: [String: String],
-        busyNanoseconds: Int64 = 0, isolation: isolated (any Actor)? = #isolation
+        busyNanoseconds: Int64 = 0, storeEach: Bool = false, isolation: isolated (any Actor)? = #isolation
     ) async throws -> Outcome {
         let consumer = try await assignedConsumer(bootstrap: bootstrap, topic: topic, partitions: partitions, properties: properties)
         let clock = ContinuousClock()
@@ -48,6 +50,7 @@ enum SwiftConsumeLoops {
             count += 1
             if message.value?.count != size { wrongLength += 1 }
             busyWait(nanoseconds: busyNanoseconds)
+            if storeEach { try await consumer.store(message) }
             if count == expected { break }
         }
         let last = clock.now
@@ -57,7 +60,7 @@ enum SwiftConsumeLoops {
         return Outcome(sample: Sample(count: count, seconds: first.duration(to: last).inSeconds), allocations: allocations)
     }
 
-    /// ``consume(bootstrap:topic:partitions:expected:size:properties:busyNanoseconds:isolation:)`` from the main actor.
+    /// ``consume(bootstrap:topic:partitions:expected:size:properties:busyNanoseconds:storeEach:isolation:)`` from the main actor.
     @MainActor
     static func consumeOnMainActor(
         bootstrap: String, topic: String, partitions: Int, expected: Int, size: Int, properties: [String: String]

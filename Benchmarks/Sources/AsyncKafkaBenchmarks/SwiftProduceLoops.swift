@@ -4,7 +4,7 @@ import AsyncKafka
 enum SwiftProduceLoops {
     /// Fire-and-forget: `enqueue` every message, then `flush`.
     /// Time: from the first `enqueue` to the return of `flush` (all delivered). Runs on the
-    /// caller's actor (`#isolation`), as ``SwiftConsumeLoops/consume(bootstrap:topic:partitions:expected:size:properties:busyNanoseconds:isolation:)``.
+    /// caller's actor (`#isolation`), as ``SwiftConsumeLoops/consume(bootstrap:topic:partitions:expected:size:properties:busyNanoseconds:storeEach:isolation:)``.
     static func enqueue(
         bootstrap: String, topic: String, partitions: Int, count: Int, size: Int,
         isolation: isolated (any Actor)? = #isolation

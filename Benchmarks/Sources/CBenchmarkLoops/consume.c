@@ -36,6 +36,9 @@ struct consume_state {
     int size;
     /* Busy-wait per message (the slow handler of the memory scenario); 0: none. */
     int64_t busy_ns;
+    /* Store each message's offset (enable.auto.offset.store=false, at-least-once). */
+    int store_each;
+    long store_errors;
 };
 
 static void handle_message(struct consume_state *state, const rd_kafka_message_t *msg) {
@@ -48,6 +51,9 @@ static void handle_message(struct consume_state *state, const rd_kafka_message_t
         state->first_allocations = bench_allocation_count();
     }
     if (msg->len != (size_t)state->size) state->wrong_length++;
+    if (state->store_each && rd_kafka_offset_store(msg->rkt, msg->partition, msg->offset) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        state->store_errors++;
+    }
     if (state->busy_ns > 0) {
         int64_t until = now_nanoseconds() + state->busy_ns;
         while (now_nanoseconds() < until) {
@@ -66,6 +72,10 @@ static long finish(struct consume_state *state, long expected, double last, doub
         fprintf(stderr, "bench: %ld messages had the wrong length\n", state->wrong_length);
         return -1;
     }
+    if (state->store_errors > 0) {
+        fprintf(stderr, "bench: %ld offsets could not be stored\n", state->store_errors);
+        return -1;
+    }
     *out_seconds = last - state->first;
     return state->count;
 }
@@ -75,13 +85,13 @@ long bench_c_consume_poll(const char *bootstrap, const char *topic, int partitio
     return bench_c_consume_slow(bootstrap, topic, partitions, expected, size, 0, extra_conf_kv, out_seconds);
 }
 
-long bench_c_consume_slow(const char *bootstrap, const char *topic, int partitions, long expected, int size,
-                          long busy_ns, const char *extra_conf_kv, double *out_seconds) {
+static long consume_poll_loop(const char *bootstrap, const char *topic, int partitions, long expected, int size,
+                              long busy_ns, int store_each, const char *extra_conf_kv, double *out_seconds) {
     *out_seconds = 0;
     rd_kafka_t *rk = new_assigned_consumer(bootstrap, topic, partitions, extra_conf_kv);
     if (rk == NULL) return -1;
 
-    struct consume_state state = {.size = size, .busy_ns = busy_ns};
+    struct consume_state state = {.size = size, .busy_ns = busy_ns, .store_each = store_each};
     int empty_polls = 0;
     while (state.count < expected && empty_polls < BENCH_MAX_EMPTY_POLLS) {
         rd_kafka_message_t *msg = rd_kafka_consumer_poll(rk, 100);
@@ -97,6 +107,16 @@ long bench_c_consume_slow(const char *bootstrap, const char *topic, int partitio
     long result = finish(&state, expected, last, out_seconds);
     close_consumer(rk);
     return result;
+}
+
+long bench_c_consume_slow(const char *bootstrap, const char *topic, int partitions, long expected, int size,
+                          long busy_ns, const char *extra_conf_kv, double *out_seconds) {
+    return consume_poll_loop(bootstrap, topic, partitions, expected, size, busy_ns, 0, extra_conf_kv, out_seconds);
+}
+
+long bench_c_consume_store(const char *bootstrap, const char *topic, int partitions, long expected, int size,
+                           const char *extra_conf_kv, double *out_seconds) {
+    return consume_poll_loop(bootstrap, topic, partitions, expected, size, 0, 1, extra_conf_kv, out_seconds);
 }
 
 long bench_c_consume_batch(const char *bootstrap, const char *topic, int partitions, long expected, int size,

@@ -40,6 +40,12 @@ long bench_c_consume_batch(const char *bootstrap, const char *topic, int partiti
 long bench_c_consume_slow(const char *bootstrap, const char *topic, int partitions, long expected, int size,
                           long busy_ns, const char *extra_conf_kv, double *out_seconds);
 
+/* As bench_c_consume_poll, storing each message's offset with
+ * rd_kafka_offset_store (at-least-once; pass enable.auto.offset.store=false in
+ * extra_conf_kv). A failed store makes the result -1. */
+long bench_c_consume_store(const char *bootstrap, const char *topic, int partitions, long expected, int size,
+                           const char *extra_conf_kv, double *out_seconds);
+
 /* Allocation calls (malloc & co., process-wide, see CAllocCounter.h) counted
  * between the first and the last message of the last consume run. */
 unsigned long bench_c_last_run_allocations(void);
