@@ -28,51 +28,45 @@ enum CLoops {
     static func consumePoll(
         bootstrap: String, topic: String, partitions: Int, expected: Int, size: Int, properties: String?
     ) throws(BenchmarkFailure) -> Sample {
-        var seconds = 0.0
-        let consumed = withOptionalCString(properties) { extra in
+        try consume("consumer_poll", topic: topic, expected: expected, properties: properties) { extra, seconds in
             bench_c_consume_poll(bootstrap, topic, Int32(partitions), expected, Int32(size), extra, &seconds)
         }
-        guard consumed == expected else {
-            throw BenchmarkFailure("C consumer_poll loop on \(topic): \(consumed) of \(expected) messages")
-        }
-        return Sample(count: consumed, seconds: seconds)
     }
 
     static func consumeBatch(
         bootstrap: String, topic: String, partitions: Int, expected: Int, size: Int, properties: String?
     ) throws(BenchmarkFailure) -> Sample {
-        var seconds = 0.0
-        let consumed = withOptionalCString(properties) { extra in
+        try consume("consume_batch_queue", topic: topic, expected: expected, properties: properties) { extra, seconds in
             bench_c_consume_batch(bootstrap, topic, Int32(partitions), expected, Int32(size), extra, &seconds)
         }
-        guard consumed == expected else {
-            throw BenchmarkFailure("C consume_batch_queue loop on \(topic): \(consumed) of \(expected) messages")
-        }
-        return Sample(count: consumed, seconds: seconds)
     }
 
     static func consumeStoringEach(
         bootstrap: String, topic: String, partitions: Int, expected: Int, size: Int, properties: String?
     ) throws(BenchmarkFailure) -> Sample {
-        var seconds = 0.0
-        let consumed = withOptionalCString(properties) { extra in
+        try consume("consumer_poll + offset_store", topic: topic, expected: expected, properties: properties) { extra, seconds in
             bench_c_consume_store(bootstrap, topic, Int32(partitions), expected, Int32(size), extra, &seconds)
         }
-        guard consumed == expected else {
-            throw BenchmarkFailure("C consumer_poll + offset_store loop on \(topic): \(consumed) of \(expected) messages")
-        }
-        return Sample(count: consumed, seconds: seconds)
     }
 
     static func consumeSlow(
         bootstrap: String, topic: String, partitions: Int, expected: Int, size: Int, busyNanoseconds: Int, properties: String?
     ) throws(BenchmarkFailure) -> Sample {
-        var seconds = 0.0
-        let consumed = withOptionalCString(properties) { extra in
+        try consume("slow consumer_poll", topic: topic, expected: expected, properties: properties) { extra, seconds in
             bench_c_consume_slow(bootstrap, topic, Int32(partitions), expected, Int32(size), busyNanoseconds, extra, &seconds)
         }
+    }
+
+    /// Runs one C consume loop (`run` gets the extra properties and fills in the seconds) and
+    /// checks that it read exactly `expected` messages.
+    private static func consume(
+        _ loop: String, topic: String, expected: Int, properties: String?,
+        _ run: (UnsafePointer<CChar>?, inout Double) -> Int
+    ) throws(BenchmarkFailure) -> Sample {
+        var seconds = 0.0
+        let consumed = withOptionalCString(properties) { extra in run(extra, &seconds) }
         guard consumed == expected else {
-            throw BenchmarkFailure("C slow consumer_poll loop on \(topic): \(consumed) of \(expected) messages")
+            throw BenchmarkFailure("C \(loop) loop on \(topic): \(consumed) of \(expected) messages")
         }
         return Sample(count: consumed, seconds: seconds)
     }
