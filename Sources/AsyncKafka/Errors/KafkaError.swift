@@ -16,21 +16,26 @@ import CRdKafka
 public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of failure.
     public let code: Code
+    /// Everything but the code, boxed: a `KafkaError` is three words, so a `Result` holding
+    /// one is no larger than one holding a ``KafkaDeliveryReport`` (``KafkaProducer/send(contentsOf:)``
+    /// returns a `Result` per message; with the fields inline each took 104 bytes instead of 48).
+    private let details: Box
+
     /// A human-readable explanation, including librdkafka's own message where there is one.
-    public let message: String
+    public var message: String { self.details.value.message }
     /// The librdkafka error behind this error, if any.
-    public let librdkafkaCode: LibrdkafkaCode?
+    public var librdkafkaCode: LibrdkafkaCode? { self.details.value.librdkafkaCode }
     /// The configuration key at fault, for ``Code/invalidConfiguration``.
-    public let configurationKey: String?
+    public var configurationKey: String? { self.details.value.configurationKey }
     /// Whether the current transaction cannot commit any more and must be aborted with
     /// ``KafkaProducer/abortTransaction(timeout:)`` before a new one begins (librdkafka's
     /// `rd_kafka_error_txn_requires_abort`). Always `false` outside transactions.
-    public let requiresAbort: Bool
+    public var requiresAbort: Bool { self.details.value.requiresAbort }
     /// The consumed message the error is about — its topic, partition and offset — for
     /// ``Code/decodingFailed``; `nil` otherwise.
-    public let position: KafkaTopicPartition?
+    public var position: KafkaTopicPartition? { self.details.value.position }
     /// librdkafka's own verdict on retrying (`rd_kafka_error_is_retriable`), when it gave one.
-    let retriableVerdict: Bool?
+    var retriableVerdict: Bool? { self.details.value.retriableVerdict }
 
     init(
         code: Code,
@@ -42,12 +47,36 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         position: KafkaTopicPartition? = nil
     ) {
         self.code = code
-        self.message = message
-        self.librdkafkaCode = librdkafkaCode
-        self.configurationKey = configurationKey
-        self.retriableVerdict = retriable
-        self.requiresAbort = requiresAbort
-        self.position = position
+        self.details = .boxed(
+            Details(
+                message: message,
+                librdkafkaCode: librdkafkaCode,
+                configurationKey: configurationKey,
+                requiresAbort: requiresAbort,
+                position: position,
+                retriableVerdict: retriable
+            )
+        )
+    }
+
+    private struct Details: Hashable, Sendable {
+        let message: String
+        let librdkafkaCode: LibrdkafkaCode?
+        let configurationKey: String?
+        let requiresAbort: Bool
+        let position: KafkaTopicPartition?
+        let retriableVerdict: Bool?
+    }
+
+    /// One pointer to the details (an indirect case is stored in a box of its own).
+    private indirect enum Box: Hashable, Sendable {
+        case boxed(Details)
+
+        var value: Details {
+            switch self {
+            case .boxed(let details): details
+            }
+        }
     }
 
     /// Whether retrying the same operation may succeed: librdkafka's verdict where it gave one
