@@ -6,16 +6,14 @@ import Synchronization
 /// consumer thread's state, so an at-least-once loop that stores every message
 /// pays no round trip through the consumer's actor and thread.
 ///
-/// It holds the consumer's handle (from ``open(_:)``) and an `rd_kafka_topic_t` per topic stored to,
-/// under a lock held during each call. ``close()`` (on the consumer thread, when the
+/// It holds the consumer's handle (from ``open(_:)``) and a ``TopicHandleCache`` of the topics
+/// stored to, under a lock held during each call. ``close()`` (on the consumer thread, when the
 /// consumer starts stopping, before the handle is destroyed) destroys the topic
 /// handles and refuses every later call.
 final class OffsetStore: Sendable {
     private struct State {
         var handle: OpaquePointer?
-        var topics: [String: OpaquePointer] = [:]
-        /// The topic stored to last: comparing a name is cheaper than hashing it.
-        var last: (name: String, topic: OpaquePointer)?
+        var topics = TopicHandleCache()
     }
 
     private let state = Mutex(State())
@@ -37,20 +35,7 @@ final class OffsetStore: Sendable {
     func store(topic name: String, partition: Int, offset: Int64, closed: @autoclosure () -> KafkaError) throws(KafkaError) {
         try self.state.withLock { state throws(KafkaError) in
             guard let rk = state.handle else { throw closed() }
-            let topic: OpaquePointer
-            if let last = state.last, last.name == name {
-                topic = last.topic
-            } else if let known = state.topics[name] {
-                topic = known
-                state.last = (name, known)
-            } else {
-                guard let created = rd_kafka_topic_new(rk, name, nil) else {
-                    throw KafkaError(code: .invalidArgument, message: "cannot store an offset for the topic \"\(name)\"")
-                }
-                state.topics[name] = created
-                state.last = (name, created)
-                topic = created
-            }
+            let topic = try state.topics.handle(for: name, rk)
             let err = rd_kafka_offset_store(topic, Int32(clamping: partition), offset)
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 throw .rdKafka(err, context: "store offset for \(name)[\(partition)]")
@@ -63,10 +48,8 @@ final class OffsetStore: Sendable {
     func close() {
         let topics = self.state.withLock { state in
             state.handle = nil
-            state.last = nil
-            defer { state.topics = [:] }
-            return Array(state.topics.values)
+            return state.topics.removeAll()
         }
-        for topic in topics { rd_kafka_topic_destroy(topic) }
+        for topic in topics { rd_kafka_topic_destroy(topic.pointer) }
     }
 }

@@ -126,7 +126,7 @@ extension ProducerEventLoop {
         _ rk: OpaquePointer,
         _ state: inout ProducerStateMachine
     ) throws(KafkaError) -> EnqueueResult {
-        let topic = try Self.topicHandle(message.pointee.topic, rk, &state)
+        let topic = try state.topics.handle(for: message.pointee.topic, rk)
         let headers = message.pointee.headers.isEmpty ? nil : try Self.makeHeaders(message.pointee.headers)
         let error = Self.produce(message, topic: topic, headers: headers, handle: rk, opaque: opaque)
         guard let error else { return .queued }
@@ -147,29 +147,8 @@ extension ProducerEventLoop {
         if let partition = message.pointee.partition, partition < 0 || partition > Int(Int32.max) {
             throw KafkaError(code: .invalidArgument, message: "invalid partition \(partition) for \(message.pointee.topic)")
         }
-        // The topic name is checked once, when its handle is created (topicHandle).
+        // The topic name is checked once, when its handle is created (TopicHandleCache).
         if !message.pointee.headers.isEmpty { try KafkaNameValidation.validateHeaders(message.pointee.headers) }
-    }
-
-    private static func topicHandle(
-        _ name: String,
-        _ rk: OpaquePointer,
-        _ state: inout ProducerStateMachine
-    ) throws(KafkaError) -> OpaquePointer {
-        if let last = state.lastTopic, last.name == name { return last.pointer }
-        if let topic = state.topics[name] {
-            state.lastTopic = topic
-            return topic.pointer
-        }
-        try KafkaNameValidation.validateTopic(name)
-        // NULL settings: a copy of the producer's topic-level ones (acks, partitioner, …).
-        guard let topic = rd_kafka_topic_new(rk, name, nil) else {
-            throw KafkaError(code: .invalidArgument, message: "librdkafka rejected the topic name \"\(name)\"")
-        }
-        let handle = TopicHandle(pointer: topic, name: name)
-        state.topics[name] = handle
-        state.lastTopic = handle
-        return topic
     }
 
     private static func makeHeaders(_ headers: [KafkaHeader]) throws(KafkaError) -> OpaquePointer? {

@@ -123,10 +123,7 @@ final class ProducerEventLoop: @unchecked Sendable {
 
     /// Destroys the handle and its topics. On the thread (or during a failed init).
     func destroy() {
-        let topics = self.state.withLock { state in
-            defer { state.topics = [:] }
-            return Array(state.topics.values)
-        }
+        let topics = self.state.withLock { $0.topics.removeAll() }
         for topic in topics { rd_kafka_topic_destroy(topic.pointer) }
         rd_kafka_queue_cb_event_enable(self.mainQueue, nil, nil)
         rd_kafka_queue_destroy(self.mainQueue)

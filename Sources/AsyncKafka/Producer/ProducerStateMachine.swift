@@ -15,10 +15,7 @@ struct ProducerStateMachine {
 
     private(set) var state = State.running
     /// Topic handles (`rd_kafka_topic_t *`) by name, created on first use.
-    var topics: [String: TopicHandle] = [:]
-    /// The topic handle used last: most producers send to one topic at a time, and comparing
-    /// a name is cheaper than hashing it for ``topics``.
-    var lastTopic: TopicHandle?
+    var topics = TopicHandleCache()
     /// Single enqueues since the sender last served delivery reports.
     var enqueuedSinceServe = 0
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
@@ -52,15 +49,7 @@ struct ProducerStateMachine {
     /// The topic handles stay in `topics`: `ProducerEventLoop.destroy()` destroys them with the handle.
     mutating func closed() -> [CheckedContinuation<Void, Never>] {
         self.state = .closed
-        self.lastTopic = nil
         defer { self.closeWaiters = [] }
         return self.closeWaiters
     }
-}
-
-/// An `rd_kafka_topic_t *`, owned by the producer and used under its lock.
-struct TopicHandle: @unchecked Sendable {
-    let pointer: OpaquePointer
-    /// The topic's name: ``ProducerStateMachine/lastTopic`` is recognised by it.
-    let name: String
 }
