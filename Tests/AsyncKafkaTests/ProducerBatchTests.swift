@@ -35,9 +35,7 @@ struct ProducerBatchTests {
         let cluster = try EmbeddedKafkaCluster()
         let topic = Unique.name("batch-queue")
         try cluster.createTopic(topic, partitions: 1)
-        var configuration = cluster.producerConfiguration()
-        configuration.properties["queue.buffering.max.messages"] = "7"
-        let producer = try KafkaProducer(configuration: configuration)
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration(queueLimit: 7))
         let messages = (0..<500).map { KafkaProducerMessage(topic: topic, partition: 0, value: "q\($0)") }
         let results = await producer.send(contentsOf: messages)
         await producer.close()
@@ -116,10 +114,8 @@ struct ProducerBatchTests {
         let cluster = try EmbeddedKafkaCluster()
         let topic = Unique.name("batch-concurrent")
         try cluster.createTopic(topic, partitions: 4)
-        var configuration = cluster.producerConfiguration()
         // Small enough that the senders keep finding the queue full and serve reports themselves.
-        configuration.properties["queue.buffering.max.messages"] = "500"
-        let producer = try KafkaProducer(configuration: configuration)
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration(queueLimit: 500))
         let batches = (0..<4).map { batch in
             (0..<2_000).map { (index: Int) -> KafkaProducerMessage in
                 let value = "b\(batch)-\(index)"
@@ -148,9 +144,7 @@ struct ProducerBatchTests {
         let cluster = try EmbeddedKafkaCluster()
         let topic = Unique.name("batch-close-race")
         try cluster.createTopic(topic, partitions: 4)
-        var configuration = cluster.producerConfiguration()
-        configuration.properties["queue.buffering.max.messages"] = "1000"
-        let producer = try KafkaProducer(configuration: configuration)
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration(queueLimit: 1000))
         let senders = Task {
             await withTaskGroup(of: (Int, [Result<KafkaDeliveryReport, KafkaError>]).self) { group in
                 for batch in 0..<4 {
@@ -195,9 +189,8 @@ struct ProducerBatchTests {
         let topic = Unique.name("batch-purge")
         try cluster.createTopic(topic, partitions: 1)
         try cluster.setAllBrokersDown()
-        var configuration = cluster.producerConfiguration()
+        var configuration = cluster.producerConfiguration(queueLimit: 5)
         configuration.messageTimeout = .seconds(60)
-        configuration.properties["queue.buffering.max.messages"] = "5"
         let producer = try KafkaProducer(configuration: configuration)
         let messages = (0..<12).map { KafkaProducerMessage(topic: topic, partition: 0, value: "p\($0)") }
         let batch = Task { await producer.send(contentsOf: messages) }

@@ -9,9 +9,7 @@ struct ProducerTests {
         let cluster = try EmbeddedKafkaCluster()
         let topic = Unique.name("queuefull")
         try cluster.createTopic(topic, partitions: 1)
-        var configuration = cluster.producerConfiguration()
-        configuration.properties["queue.buffering.max.messages"] = "5"
-        let producer = try KafkaProducer(configuration: configuration)
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration(queueLimit: 5))
         for index in 0..<200 {
             try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, value: "m\(index)"))
         }

@@ -26,10 +26,12 @@ extension EmbeddedKafkaCluster {
         return configuration
     }
 
-    /// A producer configuration tuned for tests: send at once.
-    func producerConfiguration() -> KafkaProducerConfiguration {
+    /// A producer configuration tuned for tests: send at once; with `queueLimit`, librdkafka's
+    /// queue holds at most that many messages (`queue.buffering.max.messages`), so senders find it full.
+    func producerConfiguration(queueLimit: Int? = nil) -> KafkaProducerConfiguration {
         var configuration = KafkaProducerConfiguration(bootstrapServers: self.bootstrapServers)
         configuration.linger = .milliseconds(0)
+        if let queueLimit { configuration.properties["queue.buffering.max.messages"] = "\(queueLimit)" }
         return configuration
     }
 
