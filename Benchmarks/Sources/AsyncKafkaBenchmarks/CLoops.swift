@@ -107,6 +107,13 @@ enum CLoops {
         }
     }
 
+    /// The number of messages ever appended to `topic` (the sum of its high watermarks).
+    static func appendedMessages(bootstrap: String, topic: String, partitions: Int) throws(BenchmarkFailure) -> Int {
+        let total = bench_c_topic_high_watermark_total(bootstrap, topic, Int32(partitions))
+        guard total >= 0 else { throw BenchmarkFailure("could not read the watermarks of \(topic)") }
+        return total
+    }
+
     private static func withOptionalCString<R>(_ string: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
         guard let string else { return body(nil) }
         return string.withCString { body($0) }

@@ -35,24 +35,26 @@ enum IsolationScenario {
     }
 
     /// `enqueue` + `flush` from the main actor and from a nonisolated function, alternating,
-    /// each run on a fresh topic. `enqueue` runs on its caller's actor; when it hopped off
+    /// all runs on one topic (``SharedProduceTopic``). `enqueue` runs on its caller's actor; when it hopped off
     /// the actor and back for each message, the main-actor loop ran at 0.06x the nonisolated one.
     static func produce(_ bench: Bench) async throws -> Row {
         let (bootstrap, size, partitions, count) = (bench.bootstrap, bench.size, bench.partitions, bench.count)
         var nonisolated: [Sample] = []
         var mainActor: [Sample] = []
+        let shared = try SharedProduceTopic(bench, name: "bench-isolation-produce")
         for rep in 1...bench.reps {
             for onMainActor in [false, true] {
-                let topic = bench.unusedTopicName("bench-isolation-produce-\(onMainActor ? "main" : "nonisolated")-\(rep)")
-                try bench.cluster.createTopic(topic, partitions: partitions)
-                let sample = try await withTimeout(bench.timeout(count), "Swift enqueue producer") {
-                    onMainActor
-                        ? try await SwiftProduceLoops.enqueueOnMainActor(
-                            bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size
-                        )
-                        : try await SwiftProduceLoops.enqueue(bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size)
+                let sample = try await shared.run(expecting: count) { topic in
+                    try await withTimeout(bench.timeout(count), "Swift enqueue producer") {
+                        onMainActor
+                            ? try await SwiftProduceLoops.enqueueOnMainActor(
+                                bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size
+                            )
+                            : try await SwiftProduceLoops.enqueue(
+                                bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size
+                            )
+                    }
                 }
-                try CLoops.verifyTopic(bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count)
                 if onMainActor { mainActor.append(sample) } else { nonisolated.append(sample) }
                 report("isolation", rep, "Swift enqueue + flush, " + (onMainActor ? "@MainActor" : "nonisolated"), sample)
             }

@@ -14,26 +14,17 @@ enum ProduceScenarios {
         var swiftBatches: [Sample] = []
         var swiftPerTask: [Sample] = []
 
-        /// Creates a fresh topic, runs `body` on it, and verifies the broker holds `expected` messages.
-        func onFreshTopic(_ name: String, expected: Int, _ body: (String) async throws -> Sample) async throws -> Sample {
-            let name = bench.unusedTopicName(name)
-            try bench.cluster.createTopic(name, partitions: partitions)
-            let cpuBefore = processCPUSeconds()
-            var sample = try await body(name)
-            sample.cpuSeconds = processCPUSeconds() - cpuBefore
-            try CLoops.verifyTopic(bootstrap: bootstrap, topic: name, partitions: partitions, expected: expected)
-            return sample
-        }
+        let shared = try SharedProduceTopic(bench, name: "bench-produce")
 
         let (chunk, inFlight, window) = (options.chunk, options.chunksInFlight, options.window)
         // Warm-up, not measured: the first producer in the process pays for growing the heap (page
         // faults, arenas), which made whichever loop ran first look up to 1.5x slower.
-        let warmUp = try await onFreshTopic("bench-produce-warm-up", expected: count / 5) { topic in
+        let warmUp = try await shared.run(expecting: count / 5) { topic in
             try CLoops.produce(bootstrap: bootstrap, topic: topic, partitions: partitions, count: count / 5, size: size)
         }
         report("produce", 0, "warm-up (C rd_kafka_produce, not counted)", warmUp)
         for rep in 1...bench.produceReps {
-            let c = try await onFreshTopic("bench-produce-c-\(rep)", expected: count) { topic in
+            let c = try await shared.run(expecting: count) { topic in
                 try CLoops.produce(bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size)
             }
             cProduce.append(c)
@@ -41,7 +32,7 @@ enum ProduceScenarios {
 
             // Not gated: --quick runs it once.
             if !bench.quick || rep == 1 {
-                let e = try await onFreshTopic("bench-produce-swift-enqueue-\(rep)", expected: count) { topic in
+                let e = try await shared.run(expecting: count) { topic in
                     try await withTimeout(bench.timeout(count), "Swift enqueue producer") {
                         try await SwiftProduceLoops.enqueue(bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size)
                     }
@@ -50,7 +41,7 @@ enum ProduceScenarios {
                 report("produce", rep, "Swift enqueue + flush", e)
             }
 
-            let b = try await onFreshTopic("bench-produce-swift-batch-\(rep)", expected: count) { topic in
+            let b = try await shared.run(expecting: count) { topic in
                 try await withTimeout(bench.timeout(count), "Swift send(contentsOf:) producer") {
                     try await SwiftProduceLoops.sendBatches(
                         bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size,
@@ -63,7 +54,7 @@ enum ProduceScenarios {
 
             // Not gated, and the slowest by far: --quick runs it once.
             if bench.quick && rep > 1 { continue }
-            let s = try await onFreshTopic("bench-produce-swift-send-\(rep)", expected: perTaskCount) { topic in
+            let s = try await shared.run(expecting: perTaskCount) { topic in
                 try await withTimeout(bench.timeout(perTaskCount), "Swift send producer") {
                     try await SwiftProduceLoops.sendPerTask(
                         bootstrap: bootstrap, topic: topic, partitions: partitions, count: perTaskCount, size: size, window: window
@@ -76,13 +67,13 @@ enum ProduceScenarios {
 
         // One at a time, linger.ms=0 on both sides (librdkafka's default 5 ms linger would make it ~200 msg/s).
         let oneCount = options.sendOneMessages ?? (bench.quick ? 2_000 : 20_000)
-        let cOne = try await onFreshTopic("bench-produce-c-one", expected: oneCount) { topic in
+        let cOne = try await shared.run(expecting: oneCount) { topic in
             try CLoops.produceOneAtATime(
                 bootstrap: bootstrap, topic: topic, partitions: partitions, count: oneCount, size: size, properties: "linger.ms=0"
             )
         }
         report("produce", 1, "C one at a time (produce, poll until its report), linger.ms=0", cOne)
-        let swiftOne = try await onFreshTopic("bench-produce-swift-one", expected: oneCount) { topic in
+        let swiftOne = try await shared.run(expecting: oneCount) { topic in
             try await withTimeout(bench.timeout(oneCount * 50), "Swift one-at-a-time producer") {
                 try await SwiftProduceLoops.sendOneAtATime(
                     bootstrap: bootstrap, topic: topic, partitions: partitions, count: oneCount, size: size

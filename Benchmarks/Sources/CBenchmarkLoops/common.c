@@ -70,7 +70,9 @@ int bench_c_check_conf(const char *extra_conf_kv) {
     return rc;
 }
 
-long bench_c_topic_message_count(const char *bootstrap, const char *topic, int partitions) {
+/* Sums the low and the high watermarks of `topic`'s partitions 0..<partitions
+ * into *low and *high; returns 0, or -1 on error (message on stderr). */
+static int topic_watermarks(const char *bootstrap, const char *topic, int partitions, long *low, long *high) {
     char errstr[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     if (set_conf(conf, "bootstrap.servers", bootstrap) != 0) {
@@ -83,19 +85,33 @@ long bench_c_topic_message_count(const char *bootstrap, const char *topic, int p
         rd_kafka_conf_destroy(conf);
         return -1;
     }
-    long total = 0;
-    for (int p = 0; p < partitions && total >= 0; p++) {
-        int64_t low = 0, high = 0;
-        rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(rk, topic, p, &low, &high, 10 * 1000);
+    int rc = 0;
+    *low = 0;
+    *high = 0;
+    for (int p = 0; p < partitions && rc == 0; p++) {
+        int64_t partition_low = 0, partition_high = 0;
+        rd_kafka_resp_err_t err =
+            rd_kafka_query_watermark_offsets(rk, topic, p, &partition_low, &partition_high, 10 * 1000);
         if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
             fprintf(stderr, "bench: watermarks of %s[%d]: %s\n", topic, p, rd_kafka_err2str(err));
-            total = -1;
+            rc = -1;
         } else {
-            total += (long)(high - low);
+            *low += (long)partition_low;
+            *high += (long)partition_high;
         }
     }
     rd_kafka_destroy(rk);
-    return total;
+    return rc;
+}
+
+long bench_c_topic_message_count(const char *bootstrap, const char *topic, int partitions) {
+    long low = 0, high = 0;
+    return topic_watermarks(bootstrap, topic, partitions, &low, &high) == 0 ? high - low : -1;
+}
+
+long bench_c_topic_high_watermark_total(const char *bootstrap, const char *topic, int partitions) {
+    long low = 0, high = 0;
+    return topic_watermarks(bootstrap, topic, partitions, &low, &high) == 0 ? high : -1;
 }
 
 rd_kafka_t *new_assigned_consumer(const char *bootstrap, const char *topic, int partitions,

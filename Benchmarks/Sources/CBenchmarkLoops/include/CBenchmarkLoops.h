@@ -78,6 +78,11 @@ int bench_c_check_conf(const char *extra_conf_kv);
  * produce run, not timed. */
 long bench_c_topic_message_count(const char *bootstrap, const char *topic, int partitions);
 
+/* The sum of `topic`'s high watermarks in partitions 0..<partitions, or -1 on
+ * error: the number of messages ever appended, which the embedded broker keeps
+ * counting when it drops old data. Verifies produce runs that share a topic. */
+long bench_c_topic_high_watermark_total(const char *bootstrap, const char *topic, int partitions);
+
 /* The version of the librdkafka linked in, e.g. "2.0.2". */
 const char *bench_c_librdkafka_version(void);
 
