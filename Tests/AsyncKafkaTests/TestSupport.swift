@@ -67,6 +67,7 @@ final class CapturingLogHandler: LogHandler, @unchecked Sendable {
     }
 
     private let lines = Mutex<[Line]>([])
+    private let (stream, continuation) = AsyncStream.makeStream(of: Line.self)
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .trace
 
@@ -77,7 +78,27 @@ final class CapturingLogHandler: LogHandler, @unchecked Sendable {
 
     func log(event: LogEvent) {
         let metadata = (event.metadata ?? [:]).mapValues { "\($0)" }
-        self.lines.withLock { $0.append(Line(level: event.level, message: "\(event.message)", metadata: metadata)) }
+        let line = Line(level: event.level, message: "\(event.message)", metadata: metadata)
+        self.lines.withLock { $0.append(line) }
+        self.continuation.yield(line)
+    }
+
+    /// The first line logged with `message` (already, or within `timeout`; else `nil`).
+    /// Once per handler: the lines are read from one stream, which the first call ends.
+    func line(_ message: String, within timeout: Duration = .seconds(20)) async -> Line? {
+        await withTaskGroup(of: Line?.self) { group in
+            group.addTask {
+                for await line in self.stream where line.message == message { return line }
+                return nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)  // a deadline, not synchronisation
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
     }
 
     var captured: [Line] {

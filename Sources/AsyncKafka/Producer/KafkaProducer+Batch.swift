@@ -29,6 +29,8 @@ extension KafkaProducer {
     public func send(contentsOf messages: [KafkaProducerMessage]) async -> [Result<KafkaDeliveryReport, KafkaError>] {
         guard !messages.isEmpty else { return [] }
         let messages = messages.withCurrentTraceContext()
+        self.loop.reportWaiterArrived()
+        defer { self.loop.reportWaiterLeft() }
         let batch = DeliveryBatch(count: messages.count)
         var next = 0
         enqueueing: while next < messages.count {

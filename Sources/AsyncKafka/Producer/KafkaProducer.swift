@@ -58,6 +58,8 @@ public final class KafkaProducer: Sendable {
     @discardableResult
     nonisolated(nonsending) public func send(_ message: KafkaProducerMessage) async throws(KafkaError) -> KafkaDeliveryReport {
         let message = message.withCurrentTraceContext()
+        self.loop.reportWaiterArrived()
+        defer { self.loop.reportWaiterLeft() }
         let batch = DeliveryBatch(count: 1)
         while case .queueFull(let generation) = try self.loop.enqueue(
             message,

@@ -31,6 +31,7 @@ extension ProducerEventLoop {
                     try Self.enqueueLocked(message, opaque: opaque, generation: generation, rk, &state)
                 }
             }
+            if opaque == nil { state.unawaitedEnqueues &+= 1 }
             // Every so many messages, serve the ready delivery reports here (see serveReadyReports).
             state.enqueuedSinceServe += 1
             if state.enqueuedSinceServe >= Self.messagesPerServe { served = Self.serveReadyReports(rk, &state) }
