@@ -31,7 +31,12 @@ extension ProducerEventLoop {
                     try Self.enqueueLocked(message, opaque: opaque, generation: generation, rk, &state)
                 }
             }
-            if opaque == nil { state.unawaitedEnqueues &+= 1 }
+            if opaque == nil {
+                // Counted under the lock, published without one: the thread reads it without
+                // taking the lock, which senders hold almost all the time while they enqueue.
+                state.unawaitedEnqueues &+= 1
+                self.unawaitedEnqueues.store(state.unawaitedEnqueues, ordering: .relaxed)
+            }
             // Every so many messages, serve the ready delivery reports here (see serveReadyReports).
             state.enqueuedSinceServe += 1
             if state.enqueuedSinceServe >= Self.messagesPerServe { served = Self.serveReadyReports(rk, &state) }

@@ -32,6 +32,8 @@ final class ProducerEventLoop: @unchecked Sendable {
     /// Set by the thread while it leaves fire-and-forget reports to their sender; a sender
     /// that starts waiting for a report then wakes it.
     let deferringReports = Atomic<Bool>(false)
+    /// Fire-and-forget enqueues so far (wrapping), as last counted by a sender under the lock.
+    let unawaitedEnqueues = Atomic<Int>(0)
     /// The fire-and-forget enqueue count the thread saw when it last deferred; thread only.
     private var enqueuesAtLastDeferral = -1
     /// Set by ``destroy()``; read and written on ``thread`` only.
@@ -135,7 +137,7 @@ final class ProducerEventLoop: @unchecked Sendable {
         // after counting itself: one of the two always sees the other (see reportWaiterArrived).
         self.deferringReports.store(true, ordering: .sequentiallyConsistent)
         if self.reportWaiters.load(ordering: .sequentiallyConsistent) == 0 {
-            let enqueues = self.state.withLock { $0.unawaitedEnqueues }
+            let enqueues = self.unawaitedEnqueues.load(ordering: .relaxed)
             if enqueues != self.enqueuesAtLastDeferral {
                 self.enqueuesAtLastDeferral = enqueues
                 return .atMost(milliseconds: Self.reportDeferralMilliseconds)

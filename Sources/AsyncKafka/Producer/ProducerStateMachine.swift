@@ -18,8 +18,8 @@ struct ProducerStateMachine {
     var topics = TopicHandleCache()
     /// Single enqueues since the sender last served delivery reports.
     var enqueuedSinceServe = 0
-    /// Fire-and-forget enqueues so far (wrapping); the thread compares it between two looks
-    /// to tell whether a sender is still enqueueing (see `ProducerEventLoop.deferReports()`).
+    /// Fire-and-forget enqueues so far (wrapping), published in `ProducerEventLoop.unawaitedEnqueues`;
+    /// the thread compares it between two looks to tell whether a sender is still enqueueing.
     var unawaitedEnqueues = 0
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
     /// Whether the ``KafkaProducer`` still exists.
