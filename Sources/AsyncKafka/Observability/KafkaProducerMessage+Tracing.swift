@@ -22,9 +22,11 @@ extension KafkaProducerMessage {
         instrument.inject(context, into: &self.headers, using: KafkaHeadersInjector())
     }
 
-    /// The message with the current trace context in its headers; itself (not copied) when the task has none.
-    func withCurrentTraceContext() -> KafkaProducerMessage {
-        guard let context = ServiceContext.current else { return self }
+    /// A copy of the message with the current trace context in its headers, or `nil` when the
+    /// task has none: the caller then sends the message itself, without copying it (a copy
+    /// retains each of its fields).
+    func withCurrentTraceContext() -> KafkaProducerMessage? {
+        guard let context = ServiceContext.current else { return nil }
         var message = self
         message.injectTraceContext(context)
         return message

@@ -57,7 +57,13 @@ public final class KafkaProducer: Sendable {
     /// so a loop of sends on the main actor or any other actor pays no executor hop per message.
     @discardableResult
     nonisolated(nonsending) public func send(_ message: KafkaProducerMessage) async throws(KafkaError) -> KafkaDeliveryReport {
-        let message = message.withCurrentTraceContext()
+        if let traced = message.withCurrentTraceContext() { return try await self.sendAsIs(traced) }
+        return try await self.sendAsIs(message)
+    }
+
+    /// ``send(_:)`` of `message` as it is (with its trace context, if any, already injected).
+    @inline(__always)
+    nonisolated(nonsending) private func sendAsIs(_ message: borrowing KafkaProducerMessage) async throws(KafkaError) -> KafkaDeliveryReport {
         self.loop.reportWaiterArrived()
         defer { self.loop.reportWaiterLeft() }
         let batch = DeliveryBatch(count: 1)
@@ -82,7 +88,13 @@ public final class KafkaProducer: Sendable {
     /// actor costs what it costs anywhere else (with a hop off the actor and back per call,
     /// it ran at 45,000 instead of 1,000,000 messages a second).
     nonisolated(nonsending) public func enqueue(_ message: KafkaProducerMessage) async throws(KafkaError) {
-        let message = message.withCurrentTraceContext()
+        if let traced = message.withCurrentTraceContext() { return try await self.enqueueAsIs(traced) }
+        try await self.enqueueAsIs(message)
+    }
+
+    /// ``enqueue(_:)`` of `message` as it is (with its trace context, if any, already injected).
+    @inline(__always)
+    nonisolated(nonsending) private func enqueueAsIs(_ message: borrowing KafkaProducerMessage) async throws(KafkaError) {
         while case .queueFull(let generation) = try self.loop.enqueue(message, opaque: nil) {
             try await self.waitForSpace(after: generation)
         }

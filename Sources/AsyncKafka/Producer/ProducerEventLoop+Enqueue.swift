@@ -11,8 +11,13 @@ extension ProducerEventLoop {
     }
 
     /// Enqueues `message` with `opaque` (a ``DeliveryBatch`` slot, or `nil` when nobody waits for the report).
-    func enqueue(_ message: KafkaProducerMessage, opaque: UnsafeMutableRawPointer?) throws(KafkaError) -> EnqueueResult {
-        try withUnsafePointer(to: message) { message throws(KafkaError) in try Self.validate(message) }
+    func enqueue(_ message: borrowing KafkaProducerMessage, opaque: UnsafeMutableRawPointer?) throws(KafkaError) -> EnqueueResult {
+        // Through the message's address: borrowed, not copied (a copy retains each of its fields).
+        try withUnsafePointer(to: message) { message throws(KafkaError) in try self.enqueue(at: message, opaque: opaque) }
+    }
+
+    private func enqueue(at message: UnsafePointer<KafkaProducerMessage>, opaque: UnsafeMutableRawPointer?) throws(KafkaError) -> EnqueueResult {
+        try Self.validate(message)
         let rk = self.handle.pointer
         // Read before trying: reports served after this read make a full queue worth a retry.
         let generation = self.deliveryGeneration.load(ordering: .sequentiallyConsistent)
@@ -21,15 +26,11 @@ extension ProducerEventLoop {
         defer { if served { self.deliveriesServed() } }
         return try self.state.withLock { state throws(KafkaError) -> EnqueueResult in
             guard state.state == .running else { throw KafkaError.clientClosed("the producer") }
-            let result = try withUnsafePointer(to: message) { message throws(KafkaError) in
-                try Self.enqueueLocked(message, opaque: opaque, generation: generation, rk, &state)
-            }
+            let result = try Self.enqueueLocked(message, opaque: opaque, generation: generation, rk, &state)
             if case .queueFull = result, Self.serveReadyReports(rk, &state) {
                 // Serving what was ready freed room (and the messages on this thread): try once more.
                 served = true
-                return try withUnsafePointer(to: message) { message throws(KafkaError) in
-                    try Self.enqueueLocked(message, opaque: opaque, generation: generation, rk, &state)
-                }
+                return try Self.enqueueLocked(message, opaque: opaque, generation: generation, rk, &state)
             }
             if opaque == nil {
                 // Counted under the lock, published without one: the thread reads it without
