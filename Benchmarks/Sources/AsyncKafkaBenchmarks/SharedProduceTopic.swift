@@ -10,11 +10,11 @@ struct SharedProduceTopic {
     private let bootstrap: String
     private let partitions: Int
 
-    /// Creates the topic, `name` (made unique), with the benchmark's partitions.
-    init(_ bench: Bench, name: String) throws {
+    /// Creates the topic, `name` (made unique), with `partitions` (by default the benchmark's).
+    init(_ bench: Bench, name: String, partitions: Int? = nil) throws {
         self.name = bench.unusedTopicName(name)
         self.bootstrap = bench.bootstrap
-        self.partitions = bench.partitions
+        self.partitions = partitions ?? bench.partitions
         try bench.cluster.createTopic(self.name, partitions: self.partitions)
     }
 

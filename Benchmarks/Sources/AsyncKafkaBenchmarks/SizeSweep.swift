@@ -18,22 +18,24 @@ enum SizeSweep {
             let partitions = max(bench.partitions, (count * size + partitionBytes - 1) / partitionBytes)
             var (cProduce, swiftProduce, cConsume, swiftConsume) = ([Sample](), [Sample](), [Sample](), [Sample]())
             let label = "sizes \(size) B"
-            var consumeTopic = ""
+            // Produce runs share one topic (see SharedProduceTopic); consumers read one written once, untimed.
+            let shared = try SharedProduceTopic(bench, name: "bench-size-\(size)", partitions: partitions)
+            let consumeTopic = bench.unusedTopicName("bench-size-\(size)-consume")
+            try bench.cluster.createTopic(consumeTopic, partitions: partitions)
+            _ = try CLoops.produce(bootstrap: bootstrap, topic: consumeTopic, partitions: partitions, count: count, size: size)
+            try CLoops.verifyTopic(bootstrap: bootstrap, topic: consumeTopic, partitions: partitions, expected: count)
             for rep in 1...bench.reps {
-                let cTopic = "bench-size-\(size)-c-\(rep)"
-                try bench.cluster.createTopic(cTopic, partitions: partitions)
-                let c = try CLoops.produce(bootstrap: bootstrap, topic: cTopic, partitions: partitions, count: count, size: size)
-                try CLoops.verifyTopic(bootstrap: bootstrap, topic: cTopic, partitions: partitions, expected: count)
+                let c = try await shared.run(expecting: count) { topic in
+                    try CLoops.produce(bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size)
+                }
                 cProduce.append(c)
                 report(label, rep, "produce C rd_kafka_produce", c)
-                if rep == 1 { consumeTopic = cTopic }
 
-                let swiftTopic = "bench-size-\(size)-swift-\(rep)"
-                try bench.cluster.createTopic(swiftTopic, partitions: partitions)
-                let s = try await withTimeout(bench.timeout(count), "Swift enqueue producer") {
-                    try await SwiftProduceLoops.enqueue(bootstrap: bootstrap, topic: swiftTopic, partitions: partitions, count: count, size: size)
+                let s = try await shared.run(expecting: count) { topic in
+                    try await withTimeout(bench.timeout(count), "Swift enqueue producer") {
+                        try await SwiftProduceLoops.enqueue(bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size)
+                    }
                 }
-                try CLoops.verifyTopic(bootstrap: bootstrap, topic: swiftTopic, partitions: partitions, expected: count)
                 swiftProduce.append(s)
                 report(label, rep, "produce Swift enqueue + flush", s)
 
@@ -43,7 +45,7 @@ enum SizeSweep {
                 cConsume.append(cc)
                 report(label, rep, "consume C consumer_poll", cc)
 
-                let sc = try await withTimeout(bench.timeout(count), "Swift consumer") { [consumeTopic] in
+                let sc = try await withTimeout(bench.timeout(count), "Swift consumer") {
                     try await SwiftConsumeLoops.consume(
                         bootstrap: bootstrap, topic: consumeTopic, partitions: partitions, expected: count, size: size, properties: [:]
                     ).sample
