@@ -93,6 +93,12 @@ final class DeliveryBatch: @unchecked Sendable {
         _ = self.outstanding.load(ordering: .acquiring)
     }
 
+    /// The result of message `index`, whose topic is `topic`. After ``waitForAll()``.
+    func result(_ index: Int, topic: String) -> Result<KafkaDeliveryReport, KafkaError> {
+        if !self.failures.isEmpty, let failure = self.failures[index] { return .failure(failure) }
+        return Self.result(of: self.slots[index].report, topic: topic)
+    }
+
     /// Every result, in input order; `topic(i)` is message `i`'s topic. After ``waitForAll()``.
     func results(topic: (Int) -> String) -> [Result<KafkaDeliveryReport, KafkaError>] {
         let failures = self.failures

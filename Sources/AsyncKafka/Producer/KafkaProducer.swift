@@ -74,7 +74,7 @@ public final class KafkaProducer: Sendable {
             try await self.waitForSpace(after: generation)
         }
         await batch.waitForAll()
-        return try batch.results { _ in message.topic }[0].get()
+        return try batch.result(0, topic: message.topic).get()
     }
 
     /// Enqueues `message` without waiting for its delivery (fire and forget).
