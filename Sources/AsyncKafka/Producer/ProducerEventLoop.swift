@@ -34,8 +34,9 @@ final class ProducerEventLoop: @unchecked Sendable {
     let deferringReports = Atomic<Bool>(false)
     /// Fire-and-forget enqueues so far (wrapping), as last counted by a sender under the lock.
     let unawaitedEnqueues = Atomic<Int>(0)
-    /// The fire-and-forget enqueue count the thread saw when it last deferred; thread only.
-    private var enqueuesAtLastDeferral = -1
+    /// The fire-and-forget enqueue count at the thread's last deferral (0, like the count, before
+    /// any): when the count has not moved since, no sender is enqueueing. Thread only.
+    private var enqueuesAtLastDeferral = 0
     /// Set by ``destroy()``; read and written on ``thread`` only.
     private var destroyed = false
     /// The configured `transactional.id`, if any.
