@@ -30,7 +30,7 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
     @Option(help: "Comma-separated scenario groups to run (default: all; with --quick: produce,consume,batch,latency,isolation).")
     var only: String?
 
-    @Option(help: "Messages per run (default: 1,000,000; 200,000 with --quick).")
+    @Option(help: "Messages per run (default: 1,000,000; 400,000 with --quick).")
     var messages: Int?
 
     @Option(help: "Payload size in bytes.")
@@ -78,7 +78,7 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
     @Option(help: .hidden) var topic: String?
     @Option(help: .hidden) var memoryProperties: String?
 
-    var messageCount: Int { self.messages ?? (self.quick ? 200_000 : 1_000_000) }
+    var messageCount: Int { self.messages ?? (self.quick ? 400_000 : 1_000_000) }
     var repetitionCount: Int { self.repetitions ?? 3 }
 
     var groups: [ScenarioGroup] {
