@@ -33,10 +33,10 @@ extension ProducerEventLoop {
                 return try Self.enqueueLocked(message, opaque: opaque, generation: generation, rk, &state)
             }
             if opaque == nil {
-                // Counted under the lock, published without one: the thread reads it without
-                // taking the lock, which senders hold almost all the time while they enqueue.
-                state.unawaitedEnqueues &+= 1
-                self.unawaitedEnqueues.store(state.unawaitedEnqueues, ordering: .relaxed)
+                // Written only under the lock, so a plain load and store count without loss; the
+                // thread reads it without the lock, which senders hold almost all the time.
+                let enqueues = self.unawaitedEnqueues.load(ordering: .relaxed)
+                self.unawaitedEnqueues.store(enqueues &+ 1, ordering: .relaxed)
             }
             // Every so many messages, serve the ready delivery reports here (see serveReadyReports).
             state.enqueuedSinceServe += 1

@@ -32,7 +32,8 @@ final class ProducerEventLoop: @unchecked Sendable {
     /// Set by the thread while it leaves fire-and-forget reports to their sender; a sender
     /// that starts waiting for a report then wakes it.
     let deferringReports = Atomic<Bool>(false)
-    /// Fire-and-forget enqueues so far (wrapping), as last counted by a sender under the lock.
+    /// Fire-and-forget enqueues so far (wrapping), counted by senders under the state lock; the
+    /// thread compares it between two looks to tell whether a sender is still enqueueing.
     let unawaitedEnqueues = Atomic<Int>(0)
     /// The fire-and-forget enqueue count at the thread's last deferral (0, like the count, before
     /// any): when the count has not moved since, no sender is enqueueing. Thread only.

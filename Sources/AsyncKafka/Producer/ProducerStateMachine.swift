@@ -18,9 +18,6 @@ struct ProducerStateMachine {
     var topics = TopicHandleCache()
     /// Single enqueues since the sender last served delivery reports.
     var enqueuedSinceServe = 0
-    /// Fire-and-forget enqueues so far (wrapping), published in `ProducerEventLoop.unawaitedEnqueues`;
-    /// the thread compares it between two looks to tell whether a sender is still enqueueing.
-    var unawaitedEnqueues = 0
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
     /// Whether the ``KafkaProducer`` still exists.
     private var ownerAlive = true
