@@ -25,6 +25,13 @@ extension ConsumerEventLoop {
             continuation.resume(throwing: self.stoppedError)
             return
         }
+        // Once an error has stopped the consumer, a commit throws that error: librdkafka's close
+        // has given the partitions up (or is about to), so the stored offsets would not be
+        // committed, and its answer ("no offset") would read as success.
+        if let failure = self.failure {
+            continuation.resume(throwing: failure)
+            return
+        }
         self.storeConsumedOffsets(resources)
         let list = offsets.map { TopicPartitionList($0) }
         let id = self.nextCommitID
