@@ -231,11 +231,18 @@ final class Bench {
     /// `count` messages of `size` bytes over `partitions`, written once by the C producer (untimed) and verified.
     func consumeTopic() throws -> String {
         if let name = self.consumeTopicName { return name }
-        let name = "bench-consume"
-        try self.cluster.createTopic(name, partitions: self.partitions)
-        _ = try CLoops.produce(bootstrap: self.bootstrap, topic: name, partitions: self.partitions, count: self.count, size: self.size)
-        try CLoops.verifyTopic(bootstrap: self.bootstrap, topic: name, partitions: self.partitions, expected: self.count)
+        let name = try self.writtenTopic("bench-consume", partitions: self.partitions, count: self.count, size: self.size)
         self.consumeTopicName = name
+        return name
+    }
+
+    /// Creates a topic named `name` (made unique) for consumers to read: `count` messages of `size`
+    /// bytes over `partitions`, written by the C producer (untimed) and verified. Returns its name.
+    func writtenTopic(_ name: String, partitions: Int, count: Int, size: Int) throws -> String {
+        let name = self.unusedTopicName(name)
+        try self.cluster.createTopic(name, partitions: partitions)
+        _ = try CLoops.produce(bootstrap: self.bootstrap, topic: name, partitions: partitions, count: count, size: size)
+        try CLoops.verifyTopic(bootstrap: self.bootstrap, topic: name, partitions: partitions, expected: count)
         return name
     }
 

@@ -20,10 +20,7 @@ enum SizeSweep {
             let label = "sizes \(size) B"
             // Produce runs share one topic (see SharedProduceTopic); consumers read one written once, untimed.
             let shared = try SharedProduceTopic(bench, name: "bench-size-\(size)", partitions: partitions)
-            let consumeTopic = bench.unusedTopicName("bench-size-\(size)-consume")
-            try bench.cluster.createTopic(consumeTopic, partitions: partitions)
-            _ = try CLoops.produce(bootstrap: bootstrap, topic: consumeTopic, partitions: partitions, count: count, size: size)
-            try CLoops.verifyTopic(bootstrap: bootstrap, topic: consumeTopic, partitions: partitions, expected: count)
+            let consumeTopic = try bench.writtenTopic("bench-size-\(size)-consume", partitions: partitions, count: count, size: size)
             for rep in 1...bench.reps {
                 let c = try await shared.run(expecting: count) { topic in
                     try CLoops.produce(bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size)
