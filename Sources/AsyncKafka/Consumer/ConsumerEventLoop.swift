@@ -88,6 +88,7 @@ final class ConsumerEventLoop: @unchecked Sendable {
         }
         // librdkafka logs are queued and served on the client thread.
         properties["log.queue"] = "true"
+        ConsumerPrefetchDefaults.apply(to: &properties)
         let conf = try RdKafkaConfiguration.make(properties)
 
         self.logger = logger
