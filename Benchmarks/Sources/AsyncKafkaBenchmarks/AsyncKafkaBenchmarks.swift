@@ -27,6 +27,10 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
     /// The properties that lift librdkafka's consumer prefetch cap.
     static let liftedPrefetch = "queued.min.messages=1000000;queued.max.messages.kbytes=2097151"
 
+    /// librdkafka 2.0.2's own prefetch defaults, spelled out: an AsyncKafka consumer otherwise
+    /// applies its bounded defaults (50,000 messages, 4 MiB fetches; `ConsumerPrefetchDefaults`).
+    static let librdkafkaDefaultPrefetch = "queued.min.messages=100000;fetch.max.bytes=52428800"
+
     @Option(help: "Comma-separated scenario groups to run (default: all; with --quick: produce,consume,batch,latency,isolation).")
     var only: String?
 
@@ -117,6 +121,7 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
             return
         }
         try CLoops.checkProperties(Self.liftedPrefetch)
+        try CLoops.checkProperties(Self.librdkafkaDefaultPrefetch)
         let groups = try self.groups
 
         let cluster = try EmbeddedKafkaCluster(brokers: 1)

@@ -2,7 +2,9 @@ import Foundation
 
 /// Peak memory while consuming `--messages` messages with a deliberately slow handler (a busy-wait of
 /// `--slow-handler-ns` per message), Swift `for try await` against the C `rd_kafka_consumer_poll` loop,
-/// with librdkafka's default prefetch and with the prefetch bounded on both sides (``boundedPrefetch``). Each consumer runs in a fresh child process of this executable
+/// with AsyncKafka's default prefetch (the C loop given the same librdkafka settings), with librdkafka's
+/// default prefetch, and with the prefetch bounded further on both sides (``boundedPrefetch``).
+/// Each consumer runs in a fresh child process of this executable
 /// (VmHWM is process-wide and cannot be reset); the figure is that child's VmHWM at the end minus
 /// its VmRSS before the consumer was created. The broker stays in the parent.
 enum MemoryScenario {
@@ -16,10 +18,17 @@ enum MemoryScenario {
     static func run(_ bench: Bench) async throws -> [Row] {
         let topic = try bench.consumeTopic()
         var rows: [Row] = []
-        for (name, properties) in [("defaults", ""), ("prefetch bounded", boundedPrefetch)] {
+        let settings = [
+            // AsyncKafka's defaults (ConsumerPrefetchDefaults), the C loop given the same.
+            (name: "AsyncKafka defaults", swift: "", c: "queued.min.messages=50000;fetch.max.bytes=4194304"),
+            (name: "librdkafka defaults", swift: AsyncKafkaBenchmarks.librdkafkaDefaultPrefetch, c: ""),
+            (name: "prefetch bounded", swift: boundedPrefetch, c: boundedPrefetch),
+        ]
+        for setting in settings {
+            let name = setting.name
             progress("  memory (\(name)):")
-            let swift = try runChild(side: "swift", bench: bench, topic: topic, properties: properties)
-            let c = try runChild(side: "c", bench: bench, topic: topic, properties: properties)
+            let swift = try runChild(side: "swift", bench: bench, topic: topic, properties: setting.swift)
+            let c = try runChild(side: "c", bench: bench, topic: topic, properties: setting.c)
             rows.append(
                 Row(
                     "memory (\(name)): peak RSS growth, \(format(bench.count)) msgs, slow handler: Swift vs C poll",
