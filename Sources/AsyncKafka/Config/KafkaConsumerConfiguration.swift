@@ -8,6 +8,12 @@
 /// )
 /// config.properties["fetch.wait.max.ms"] = "10"   // any librdkafka property
 /// ```
+///
+/// Where ``properties`` leaves them unset, the consumer bounds librdkafka's prefetch:
+/// `queued.min.messages` 50,000 (librdkafka: 100,000) and `fetch.max.bytes` 4 MiB
+/// (librdkafka: 50 MB; left to librdkafka when `message.max.bytes` or
+/// `queued.max.messages.kbytes` is set). These are applied when the consumer is
+/// created and do not appear in ``properties``.
 public struct KafkaConsumerConfiguration: KafkaClientConfiguration {
     /// The librdkafka properties of the consumer; see ``KafkaClientConfiguration/properties``.
     public var properties: [String: String]
