@@ -78,6 +78,13 @@ func monotonicNanoseconds() -> Int64 {
     return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
 }
 
+/// Sleeps the calling thread until CLOCK_MONOTONIC reads `deadline` (nanoseconds), as the C
+/// latency producer does; only on a thread of its own (``DedicatedThreadExecutor``).
+func sleepThread(untilMonotonic deadline: Int64) {
+    var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
+    while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nil) == EINTR {}
+}
+
 /// Spins for `nanoseconds`: the deliberately slow message handler.
 @inline(__always)
 func busyWait(nanoseconds: Int64) {
