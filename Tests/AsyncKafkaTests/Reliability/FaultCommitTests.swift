@@ -20,6 +20,39 @@ struct FaultCommitTests {
         try await consumer.assign(NumberedMessages.partitions(of: topic, count: Self.partitions, offset: .stored))
     }
 
+    @Test("after an error has stopped the consumer, commit() throws that error, not 'closed' or success")
+    func commitAfterErrorStop() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("commit-after-stop")
+        try await NumberedMessages.fill(topic, partitions: Self.partitions, total: 200, cluster: cluster)
+        let consumer = try KafkaConsumer(configuration: Self.configuration(cluster, group: Unique.name("group")))
+        try await Self.assignStored(consumer, topic)
+        // If the error never surfaced the loop would wait for ever: give up after 30 s.
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(30))
+            await consumer.close()
+        }
+        defer { watchdog.cancel() }
+        var read = 0
+        var surfaced: KafkaError?
+        do {
+            for try await message in consumer.messages {
+                read += 1
+                if read == 50 {
+                    try await consumer.store(message)
+                    try cluster.pushRequestErrors(.fetch, [.topicAuthorizationFailed])
+                }
+            }
+        } catch let error as KafkaError {
+            surfaced = error
+        }
+        #expect(surfaced?.librdkafkaCode?.name == "TOPIC_AUTHORIZATION_FAILED", "\(String(describing: surfaced))")
+        // The stored offset was not committed (the partitions are given up): the commit says why.
+        let refused = await #expect(throws: KafkaError.self) { try await consumer.commit() }
+        #expect(refused?.librdkafkaCode?.name == "TOPIC_AUTHORIZATION_FAILED", "\(String(describing: refused))")
+        await consumer.close()
+    }
+
     @Test("retriable OffsetCommit errors: retrying commit() succeeds, the next consumer repeats nothing")
     func retriableCommitErrors() async throws {
         let watch = Stopwatch()
