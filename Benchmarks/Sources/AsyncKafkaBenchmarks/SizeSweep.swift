@@ -44,7 +44,9 @@ enum SizeSweep {
 
                 let sc = try await withTimeout(bench.timeout(count), "Swift consumer") {
                     try await SwiftConsumeLoops.consume(
-                        bootstrap: bootstrap, topic: consumeTopic, partitions: partitions, expected: count, size: size, properties: [:]
+                        bootstrap: bootstrap, topic: consumeTopic, partitions: partitions, expected: count, size: size,
+                        // librdkafka's prefetch on both sides, as in the consume group's "defaults" rows.
+                        properties: parseProperties(AsyncKafkaBenchmarks.librdkafkaDefaultPrefetch)
                     ).sample
                 }
                 swiftConsume.append(sc)
