@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// The latency scenario's Swift producer task runs on it so that it can pace itself as the C
 /// producer thread does, with a blocking `clock_nanosleep` to an absolute deadline, without
-/// holding one of the cooperative pool's threads (two, on this machine) while it sleeps.
+/// holding one of the cooperative pool's threads (two, on this machine) while it sleeps. The
+/// thread lives as long as the process.
 final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
     private let jobs = Mutex<[UnownedJob]>([])
     private let available = DispatchSemaphore(value: 0)
