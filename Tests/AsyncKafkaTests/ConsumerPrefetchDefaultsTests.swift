@@ -20,8 +20,8 @@ struct ConsumerPrefetchDefaultsTests {
     }
 
     @Test(
-        "fetch.max.bytes is left to librdkafka when a property it depends on is set",
-        arguments: ["message.max.bytes", "queued.max.messages.kbytes"]
+        "fetch.max.bytes is left to librdkafka when a property that sizes fetches is set",
+        arguments: ["message.max.bytes", "queued.max.messages.kbytes", "fetch.message.max.bytes", "max.partition.fetch.bytes"]
     )
     func fetchSizeLeftToLibrdkafka(key: String) {
         var properties = [key: "10000000"]

@@ -17,10 +17,15 @@ enum ConsumerPrefetchDefaults {
     /// `fetch.max.bytes`: 4 MiB instead of librdkafka's 50 MB.
     static let fetchMaxBytes = 4 * 1024 * 1024
 
-    /// The properties librdkafka derives `fetch.max.bytes` from. When the configuration sets
-    /// any of them, `fetch.max.bytes` is left to librdkafka, which refuses one below
-    /// `message.max.bytes` and caps it at `queued.max.messages.kbytes`.
-    static let fetchSizeProperties = ["fetch.max.bytes", "message.max.bytes", "queued.max.messages.kbytes"]
+    /// The properties that decide how large a fetch may be. When the configuration sets any
+    /// of them, `fetch.max.bytes` is left to librdkafka, which refuses one below
+    /// `message.max.bytes` and caps it at `queued.max.messages.kbytes`; a per-partition
+    /// limit raised above 4 MiB (`fetch.message.max.bytes`, alias `max.partition.fetch.bytes`)
+    /// asks for larger fetches, which a 4 MiB total would quietly cut.
+    static let fetchSizeProperties = [
+        "fetch.max.bytes", "message.max.bytes", "queued.max.messages.kbytes",
+        "fetch.message.max.bytes", "max.partition.fetch.bytes",
+    ]
 
     /// Adds the defaults to `properties` where it leaves them unset.
     static func apply(to properties: inout [String: String]) {
