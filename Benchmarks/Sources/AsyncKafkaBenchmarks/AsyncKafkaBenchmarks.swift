@@ -31,6 +31,10 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
     /// applies its bounded defaults (50,000 messages, 4 MiB fetches; `ConsumerPrefetchDefaults`).
     static let librdkafkaDefaultPrefetch = "queued.min.messages=100000;fetch.max.bytes=52428800"
 
+    /// The prefetch an AsyncKafka consumer applies by default (`ConsumerPrefetchDefaults`, internal
+    /// to the library), for giving a C loop the same settings.
+    static let asyncKafkaDefaultPrefetch = "queued.min.messages=50000;fetch.max.bytes=4194304"
+
     @Option(help: "Comma-separated scenario groups to run (default: all; with --quick: produce,consume,batch,latency,isolation).")
     var only: String?
 
@@ -122,6 +126,7 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
         }
         try CLoops.checkProperties(Self.liftedPrefetch)
         try CLoops.checkProperties(Self.librdkafkaDefaultPrefetch)
+        try CLoops.checkProperties(Self.asyncKafkaDefaultPrefetch)
         let groups = try self.groups
 
         let cluster = try EmbeddedKafkaCluster(brokers: 1)

@@ -19,8 +19,8 @@ enum MemoryScenario {
         let topic = try bench.consumeTopic()
         var rows: [Row] = []
         let settings = [
-            // AsyncKafka's defaults (ConsumerPrefetchDefaults), the C loop given the same.
-            (name: "AsyncKafka defaults", swift: "", c: "queued.min.messages=50000;fetch.max.bytes=4194304"),
+            // AsyncKafka's defaults, the C loop given the same.
+            (name: "AsyncKafka defaults", swift: "", c: AsyncKafkaBenchmarks.asyncKafkaDefaultPrefetch),
             (name: "librdkafka defaults", swift: AsyncKafkaBenchmarks.librdkafkaDefaultPrefetch, c: ""),
             (name: "prefetch bounded", swift: boundedPrefetch, c: boundedPrefetch),
         ]

@@ -12,8 +12,8 @@
 /// Where ``properties`` leaves them unset, the consumer bounds librdkafka's prefetch:
 /// `queued.min.messages` 50,000 (librdkafka: 100,000) and `fetch.max.bytes` 4 MiB
 /// (librdkafka: 50 MB; left to librdkafka when `message.max.bytes`,
-/// `queued.max.messages.kbytes` or `fetch.message.max.bytes` is set). These are applied when the consumer is
-/// created and do not appear in ``properties``.
+/// `queued.max.messages.kbytes` or `fetch.message.max.bytes` is set). These are applied
+/// when the consumer is created and do not appear in ``properties``.
 public struct KafkaConsumerConfiguration: KafkaClientConfiguration {
     /// The librdkafka properties of the consumer; see ``KafkaClientConfiguration/properties``.
     public var properties: [String: String]
