@@ -207,7 +207,7 @@ struct LifecycleTests {
             }
         }
         // Every send has reached librdkafka's queue (the broker is down, so none can leave it).
-        while producer.queuedMessageCount < 5 { await Task.yield() }
+        try #require(await eventually { producer.queuedMessageCount >= 5 }, "the messages never reached librdkafka's queue")
         await producer.close(timeout: .milliseconds(100))
         let results = try await sends.value
         #expect(results.count == 5)

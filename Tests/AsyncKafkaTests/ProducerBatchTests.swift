@@ -144,6 +144,10 @@ struct ProducerBatchTests {
         let cluster = try EmbeddedKafkaCluster()
         let topic = Unique.name("batch-close-race")
         try cluster.createTopic(topic, partitions: 4)
+        // No leaders yet: librdkafka's queue fills up (1,000) and stays full, a state the test
+        // cannot miss (with leaders, a loaded machine could deliver all 80,000 messages
+        // before this task looks).
+        for partition in 0..<4 { try cluster.setPartitionLeader(topic: topic, partition: partition, broker: nil) }
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration(queueLimit: 1000))
         let senders = Task {
             await withTaskGroup(of: (Int, [Result<KafkaDeliveryReport, KafkaError>]).self) { group in
@@ -156,8 +160,10 @@ struct ProducerBatchTests {
                 return results
             }
         }
-        // Close once the senders are enqueueing.
-        while producer.queuedMessageCount == 0 { await Task.yield() }
+        // The senders wait for room (no event announces it: poll, with a deadline).
+        try #require(await eventually { producer.queuedMessageCount >= 1000 }, "the queue never filled up")
+        // Deliveries resume and free room while close shuts the producer to new messages.
+        for partition in 0..<4 { try cluster.setPartitionLeader(topic: topic, partition: partition, broker: 1) }
         await producer.close()
         let results = await senders.value
         let checker = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: nil))
@@ -195,7 +201,7 @@ struct ProducerBatchTests {
         let messages = (0..<12).map { KafkaProducerMessage(topic: topic, partition: 0, value: "p\($0)") }
         let batch = Task { await producer.send(contentsOf: messages) }
         // The first five fill librdkafka's queue; the batch then waits for room that never comes.
-        while producer.queuedMessageCount < 5 { await Task.yield() }
+        try #require(await eventually { producer.queuedMessageCount >= 5 }, "the messages never reached librdkafka's queue")
         await producer.close(timeout: .milliseconds(100))
         let results = await batch.value
         #expect(results.count == 12)

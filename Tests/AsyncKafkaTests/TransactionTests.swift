@@ -55,7 +55,7 @@ struct TransactionTests {
         // Nothing can leave while the partition has no leader: the messages wait in librdkafka's queue.
         try cluster.setPartitionLeader(topic: topic, partition: 0, broker: nil)
         let sends = Task { await producer.send(contentsOf: (0..<5).map { KafkaProducerMessage(topic: topic, partition: 0, value: "a\($0)") }) }
-        while producer.queuedMessageCount < 5 { await Task.yield() }
+        try #require(await eventually { producer.queuedMessageCount >= 5 }, "the messages never reached librdkafka's queue")
         try await producer.abortTransaction()
         let results = await sends.value
         #expect(results.map(\.errorCode) == Array(repeating: .purged, count: 5))

@@ -72,11 +72,7 @@ struct SecretCanaryTests {
         badSecret.properties["sasl.oauthbearer.config"] = "\(canary)"
         let oauth = try KafkaProducer(configuration: badSecret, logger: logs.logger)
         // librdkafka reports the bad config on the client's queue; poll the log with a deadline (no event to await).
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(5)
-        while !logs.captured.contains(where: { $0.message.contains("sasl.oauthbearer.config") }) && clock.now < deadline {
-            await Task.yield()
-        }
+        _ = await eventually(timeout: .seconds(5)) { logs.captured.contains { $0.message.contains("sasl.oauthbearer.config") } }
         #expect(logs.captured.contains { $0.message.contains("sasl.oauthbearer.config") })
         await oauth.close(timeout: .milliseconds(100))
         var badKey = producerConfiguration

@@ -111,8 +111,7 @@ struct SecurityOAuthBearerTests {
         releaseContinuation.yield()
         releaseContinuation.finish()
         // The hook finishes after the handle is gone; poll for it with a deadline (there is no event to await).
-        let deadline = clock.now + .seconds(5)
-        while finished.load(ordering: .relaxed) == 0 && clock.now < deadline { await Task.yield() }
+        _ = await eventually(timeout: .seconds(5)) { finished.load(ordering: .relaxed) > 0 }
         #expect(finished.load(ordering: .relaxed) == 1)
         #expect(closing < .seconds(5))
         ReliabilityRecord(
