@@ -37,13 +37,26 @@ extension KafkaConsumer {
 
     /// Continues reading each of `partitions` from the first message whose timestamp is at or after `timestamp`
     /// (or from the end, when there is none).
+    ///
+    /// "The end" is the partition's end when the call starts: a message produced after that
+    /// is read, never skipped. (Seeking to librdkafka's logical end instead resolves it only
+    /// when fetching resumes, past whatever was produced in between.)
     public func seek(
         _ partitions: [KafkaTopicPartition],
         toTimestamp timestamp: KafkaTimestamp,
         timeout: Duration = .seconds(10)
     ) async throws(KafkaError) {
-        let offsets = try await self.offsets(for: timestamp, in: partitions, timeout: timeout)
-        try await self.seek(offsets, timeout: timeout)
+        // Read before the lookup, so that nothing produced after it can fall between the two.
+        var ends: [Int64] = []
+        for partition in partitions {
+            ends.append(try await self.watermarks(topic: partition.topic, partition: partition.partition, timeout: timeout).high)
+        }
+        let found = try await self.offsets(for: timestamp, in: partitions, timeout: timeout)
+        let targets = zip(partitions, ends).map { partition, end in
+            let offset = found.first { $0.topic == partition.topic && $0.partition == partition.partition }?.offset ?? .end
+            return KafkaTopicPartition(topic: partition.topic, partition: partition.partition, offset: offset == .end ? .offset(end) : offset)
+        }
+        try await self.seek(targets, timeout: timeout)
     }
 
     /// The offset of the first message at or after `timestamp` in each partition (`.end` when there is none).
