@@ -48,14 +48,36 @@ extension EmbeddedKafkaCluster {
 }
 
 /// Reads `count` messages from `consumer`, then stops iterating (which closes the consumer).
-func collect(_ count: Int, from consumer: KafkaConsumer) async throws -> [KafkaMessage] {
-    var messages: [KafkaMessage] = []
-    guard count > 0 else { return messages }
-    for try await message in consumer.messages {
-        messages.append(message)
-        if messages.count == count { break }
+/// Throws ``CollectTimedOut`` when they have not all arrived within `timeout`, so that a test
+/// waiting for a message that never comes fails instead of hanging the run.
+func collect(_ count: Int, from consumer: KafkaConsumer, within timeout: Duration = .seconds(60)) async throws -> [KafkaMessage] {
+    guard count > 0 else { return [] }
+    return try await withThrowingTaskGroup(of: [KafkaMessage]?.self) { group in
+        group.addTask {
+            var messages: [KafkaMessage] = []
+            for try await message in consumer.messages {
+                messages.append(message)
+                if messages.count == count { break }
+            }
+            return messages
+        }
+        group.addTask {
+            try? await Task.sleep(for: timeout)  // a deadline, not synchronisation
+            return nil
+        }
+        let first = try await group.next() ?? nil
+        group.cancelAll()
+        guard let first else { throw CollectTimedOut(count: count, timeout: timeout) }
+        return first
     }
-    return messages
+}
+
+/// ``collect(_:from:within:)`` did not receive its messages in time (the iteration is cancelled,
+/// which closes the consumer).
+struct CollectTimedOut: Error, CustomStringConvertible {
+    let count: Int
+    let timeout: Duration
+    var description: String { "\(self.count) messages did not arrive within \(self.timeout)" }
 }
 
 /// A swift-log handler that keeps every line, so tests can assert on what a client logged.
