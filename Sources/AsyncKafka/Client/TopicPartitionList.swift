@@ -30,6 +30,12 @@ final class TopicPartitionList {
         Self.partitions(of: self.pointer)
     }
 
+    /// The entries librdkafka reported no error for.
+    var partitionsWithoutError: [KafkaTopicPartition] {
+        let all = self.partitions
+        return all.indices.filter { self.pointer.pointee.elems[$0].err == RD_KAFKA_RESP_ERR_NO_ERROR }.map { all[$0] }
+    }
+
     /// The first per-partition error in the list, if any.
     func firstError(context: String) -> KafkaError? {
         Self.firstError(of: self.pointer, context: context)

@@ -33,13 +33,30 @@ extension ConsumerEventLoop {
             return
         }
         self.storeConsumedOffsets(resources)
-        let list = offsets.map { TopicPartitionList($0) }
+        // The stored offsets of the assigned partitions, sent explicitly (see ``OffsetStore``).
+        let explicit: [KafkaTopicPartition]
+        if let offsets {
+            explicit = offsets
+        } else {
+            do {
+                explicit = self.offsetStore.storedOffsets(of: try self.assignedPartitions(resources))
+            } catch {
+                continuation.resume(throwing: error)
+                return
+            }
+            guard !explicit.isEmpty else {
+                // Nothing stored for the partitions this consumer reads: nothing to commit.
+                continuation.resume()
+                return
+            }
+        }
+        let list = TopicPartitionList(explicit)
         let id = self.nextCommitID
         self.nextCommitID += 1
         self.pendingCommits[id] = continuation
         let err = rd_kafka_commit_queue(
             resources.handle.pointer,
-            list?.pointer,
+            list.pointer,
             resources.commitQueue,
             ConsumerCallbacks.commitCompleted,
             UnsafeMutableRawPointer(bitPattern: id)

@@ -114,7 +114,8 @@ public actor KafkaConsumer {
                 throw KafkaError(code: .invalidArgument, message: "invalid start offset for \(partition)")
             }
         }
-        try await self.loop.perform { _, resources throws(KafkaError) in
+        try await self.loop.perform { loop, resources throws(KafkaError) in
+            loop.offsetStore.forget(partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
             let list = TopicPartitionList(partitions)
             let err = rd_kafka_assign(resources.handle.pointer, list.pointer)
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "assign") }
@@ -124,7 +125,10 @@ public actor KafkaConsumer {
     /// Commits the offsets of every message the loop has consumed so far and waits for the broker's answer.
     ///
     /// A message is consumed once the loop has asked for the next one; to commit
-    /// the message you are processing, use ``commit(_:)``.
+    /// the message you are processing, use ``commit(_:)``. With automatic offset storing off,
+    /// it commits what ``store(_:)`` stored instead. The offsets of the partitions this consumer
+    /// reads are sent as such, so returning means the broker took them; with nothing stored
+    /// for those partitions there is nothing to send, and it returns at once.
     /// - Throws: ``KafkaError`` with ``KafkaError/Code/commitFailed`` (or a more specific code)
     ///   when the broker rejects the commit, ``KafkaError/Code/invalidConfiguration`` without a
     ///   consumer group, ``KafkaError/Code/clientClosed`` once closed — or, when an error stopped

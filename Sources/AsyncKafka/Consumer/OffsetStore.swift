@@ -10,10 +10,17 @@ import Synchronization
 /// stored to, under a lock held during each call. ``close()`` (on the consumer thread, when the
 /// consumer starts stopping, before the handle is destroyed) destroys the topic
 /// handles and refuses every later call.
+///
+/// It also remembers every offset stored (here or by the consumer thread's automatic store), so
+/// that ``KafkaConsumer/commit()`` sends them explicitly: librdkafka's commit of "the stored
+/// offsets" answers "nothing to commit" (`_NO_OFFSET`) when its own view of them has been reset
+/// during a close or rebalance, and the caller would be told they were committed when they were not.
 final class OffsetStore: Sendable {
     private struct State {
         var handle: OpaquePointer?
         var topics = TopicHandleCache()
+        /// The next offset to commit per partition, as last stored.
+        var stored: [PartitionKey: Int64] = [:]
     }
 
     private let state = Mutex(State())
@@ -39,6 +46,35 @@ final class OffsetStore: Sendable {
             let err = rd_kafka_offset_store(topic, Int32(clamping: partition), offset)
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 throw .rdKafka(err, context: "store offset for \(name)[\(partition)]")
+            }
+            state.stored[PartitionKey(topic: name, partition: partition)] = offset + 1
+        }
+    }
+
+    /// Remembers offsets the consumer thread stored (next offsets to commit).
+    func remember(_ offsets: [KafkaTopicPartition]) {
+        self.state.withLock { state in
+            for offset in offsets {
+                state.stored[PartitionKey(topic: offset.topic, partition: offset.partition)] = offset.offset.rawValue
+            }
+        }
+    }
+
+    /// Forgets what was stored for `partitions`: they are (re)assigned, and librdkafka starts
+    /// them afresh from the committed offset.
+    func forget(_ partitions: [PartitionKey]) {
+        self.state.withLock { state in
+            for partition in partitions { state.stored[partition] = nil }
+        }
+    }
+
+    /// The stored offsets of the partitions in `assignment`: what a commit of the stored offsets sends.
+    func storedOffsets(of assignment: [KafkaTopicPartition]) -> [KafkaTopicPartition] {
+        self.state.withLock { state in
+            assignment.compactMap { partition in
+                state.stored[PartitionKey(topic: partition.topic, partition: partition.partition)].map {
+                    KafkaTopicPartition(topic: partition.topic, partition: partition.partition, offset: .offset($0))
+                }
             }
         }
     }
