@@ -19,8 +19,7 @@ final class OffsetStore: Sendable {
     private struct State {
         var handle: OpaquePointer?
         var topics = TopicHandleCache()
-        /// The next offset to commit per partition, as last stored.
-        var stored: [PartitionKey: Int64] = [:]
+        var stored = StoredOffsets()
     }
 
     private let state = Mutex(State())
@@ -47,7 +46,7 @@ final class OffsetStore: Sendable {
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 throw .rdKafka(err, context: "store offset for \(name)[\(partition)]")
             }
-            state.stored[PartitionKey(topic: name, partition: partition)] = offset + 1
+            state.stored.set(topic: name, partition: partition, offset: offset + 1)
         }
     }
 
@@ -55,7 +54,7 @@ final class OffsetStore: Sendable {
     func remember(_ offsets: [KafkaTopicPartition]) {
         self.state.withLock { state in
             for offset in offsets {
-                state.stored[PartitionKey(topic: offset.topic, partition: offset.partition)] = offset.offset.rawValue
+                state.stored.set(topic: offset.topic, partition: offset.partition, offset: offset.offset.rawValue)
             }
         }
     }
@@ -64,7 +63,7 @@ final class OffsetStore: Sendable {
     /// them afresh from the committed offset.
     func forget(_ partitions: [PartitionKey]) {
         self.state.withLock { state in
-            for partition in partitions { state.stored[partition] = nil }
+            for partition in partitions { state.stored.remove(topic: partition.topic, partition: partition.partition) }
         }
     }
 
@@ -72,7 +71,7 @@ final class OffsetStore: Sendable {
     func storedOffsets(of assignment: [KafkaTopicPartition]) -> [KafkaTopicPartition] {
         self.state.withLock { state in
             assignment.compactMap { partition in
-                state.stored[PartitionKey(topic: partition.topic, partition: partition.partition)].map {
+                state.stored.offset(topic: partition.topic, partition: partition.partition).map {
                     KafkaTopicPartition(topic: partition.topic, partition: partition.partition, offset: .offset($0))
                 }
             }
