@@ -13,8 +13,8 @@ import Synchronization
 ///
 /// It also remembers every offset stored (here or by the consumer thread's automatic store), so
 /// that ``KafkaConsumer/commit()`` sends them explicitly: librdkafka's commit of "the stored
-/// offsets" answers "nothing to commit" (`_NO_OFFSET`) when its own view of them has been reset
-/// during a close or rebalance, and the caller would be told they were committed when they were not.
+/// offsets" was seen answering "nothing to commit" (`_NO_OFFSET`) during a close, with offsets
+/// stored beyond the committed ones, and the caller was told they were committed when they were not.
 final class OffsetStore: Sendable {
     private struct State {
         var handle: OpaquePointer?
