@@ -30,10 +30,10 @@ final class TopicPartitionList {
         Self.partitions(of: self.pointer)
     }
 
-    /// The entries librdkafka reported no error for.
-    var partitionsWithoutError: [KafkaTopicPartition] {
-        let all = self.partitions
-        return all.indices.filter { self.pointer.pointee.elems[$0].err == RD_KAFKA_RESP_ERR_NO_ERROR }.map { all[$0] }
+    /// The elements of `partitions`, the values this list was made from (same order), that
+    /// librdkafka reported no error for; no entry of the list is converted back.
+    func withoutError(_ partitions: [KafkaTopicPartition]) -> [KafkaTopicPartition] {
+        partitions.indices.filter { self.pointer.pointee.elems[$0].err == RD_KAFKA_RESP_ERR_NO_ERROR }.map { partitions[$0] }
     }
 
     /// The first per-partition error in the list, if any.

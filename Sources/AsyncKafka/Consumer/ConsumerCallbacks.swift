@@ -76,7 +76,7 @@ extension ConsumerEventLoop {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
             self.logger.info("partitions assigned", metadata: ["kafka.partitions": "\(changed.map(\.description))"])
             // librdkafka starts them afresh from the committed offsets; so does what commit() sends.
-            self.offsetStore.forget(changed.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
+            self.offsetStore.forget(changed)
             if cooperative {
                 self.check(rd_kafka_incremental_assign(rk, partitions), "incremental assign")
             } else {

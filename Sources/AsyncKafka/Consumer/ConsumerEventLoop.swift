@@ -170,7 +170,7 @@ final class ConsumerEventLoop: @unchecked Sendable {
         guard self.storesOffsets else { return }
         let list = TopicPartitionList(offsets)
         let err = rd_kafka_offsets_store(resources.handle.pointer, list.pointer)
-        self.offsetStore.remember(list.partitionsWithoutError)
+        self.offsetStore.remember(err == RD_KAFKA_RESP_ERR_NO_ERROR ? offsets : list.withoutError(offsets))
         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
             // Typically _STATE: the partition was revoked; its new owner reads those messages again.
             self.logger.debug(

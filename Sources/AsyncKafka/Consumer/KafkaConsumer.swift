@@ -115,7 +115,7 @@ public actor KafkaConsumer {
             }
         }
         try await self.loop.perform { loop, resources throws(KafkaError) in
-            loop.offsetStore.forget(partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
+            loop.offsetStore.forget(partitions)
             let list = TopicPartitionList(partitions)
             let err = rd_kafka_assign(resources.handle.pointer, list.pointer)
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "assign") }

@@ -61,7 +61,7 @@ final class OffsetStore: Sendable {
 
     /// Forgets what was stored for `partitions`: they are (re)assigned, and librdkafka starts
     /// them afresh from the committed offset.
-    func forget(_ partitions: [PartitionKey]) {
+    func forget(_ partitions: [KafkaTopicPartition]) {
         self.state.withLock { state in
             for partition in partitions { state.stored.remove(topic: partition.topic, partition: partition.partition) }
         }
