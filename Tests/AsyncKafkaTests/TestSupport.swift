@@ -26,6 +26,15 @@ extension EmbeddedKafkaCluster {
         return configuration
     }
 
+    /// ``consumerConfiguration(group:)`` for the at-least-once pattern: the test stores offsets
+    /// with `store(_:)` and commits them with `commit()`; nothing is stored or committed automatically.
+    func manualCommitConsumerConfiguration(group: String = Unique.name("group")) -> KafkaConsumerConfiguration {
+        var configuration = self.consumerConfiguration(group: group)
+        configuration.enableAutoCommit = false
+        configuration.enableAutoOffsetStore = false
+        return configuration
+    }
+
     /// A producer configuration tuned for tests: send at once; with `queueLimit`, librdkafka's
     /// queue holds at most that many messages (`queue.buffering.max.messages`), so senders find it full.
     func producerConfiguration(queueLimit: Int? = nil) -> KafkaProducerConfiguration {

@@ -18,10 +18,7 @@ struct FaultCommitCloseTests {
         let topic = Unique.name("commit-close")
         try cluster.createTopic(topic, partitions: 1)
         _ = try await cluster.produce((0..<10).map { "m\($0)" }, to: topic)
-        let group = Unique.name("group")
-        var configuration = cluster.consumerConfiguration(group: group)
-        configuration.enableAutoCommit = false
-        configuration.enableAutoOffsetStore = false
+        let configuration = cluster.manualCommitConsumerConfiguration()
         let consumer = try KafkaConsumer(configuration: configuration)
         let handlerCommit = Mutex<Result<Void, KafkaError>?>(nil)
         await consumer.setRebalanceHandler { event in

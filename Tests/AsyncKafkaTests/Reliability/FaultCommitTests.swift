@@ -9,13 +9,6 @@ struct FaultCommitTests {
     private static let partitions = 4
     private static let total = 2_000
 
-    private static func configuration(_ cluster: EmbeddedKafkaCluster, group: String) -> KafkaConsumerConfiguration {
-        var configuration = cluster.consumerConfiguration(group: group)
-        configuration.enableAutoCommit = false
-        configuration.enableAutoOffsetStore = false
-        return configuration
-    }
-
     private static func assignStored(_ consumer: KafkaConsumer, _ topic: String) async throws {
         try await consumer.assign(NumberedMessages.partitions(of: topic, count: Self.partitions, offset: .stored))
     }
@@ -25,7 +18,7 @@ struct FaultCommitTests {
         let cluster = try EmbeddedKafkaCluster()
         let topic = Unique.name("commit-after-stop")
         try await NumberedMessages.fill(topic, partitions: Self.partitions, total: 200, cluster: cluster)
-        let consumer = try KafkaConsumer(configuration: Self.configuration(cluster, group: Unique.name("group")))
+        let consumer = try KafkaConsumer(configuration: cluster.manualCommitConsumerConfiguration())
         try await Self.assignStored(consumer, topic)
         // If the error never surfaced the loop would wait for ever: give up after 30 s.
         let watchdog = Task {
@@ -62,7 +55,7 @@ struct FaultCommitTests {
         let group = Unique.name("group")
         let tally = NumberTally(expected: Self.total)
 
-        let first = try KafkaConsumer(configuration: Self.configuration(cluster, group: group))
+        let first = try KafkaConsumer(configuration: cluster.manualCommitConsumerConfiguration(group: group))
         try await Self.assignStored(first, topic)
         let injected: [InjectedError] = [.coordinatorLoadInProgress, .requestTimedOut, .notCoordinator, .coordinatorNotAvailable]
         var failures: [KafkaError] = []
@@ -88,7 +81,7 @@ struct FaultCommitTests {
         }
         await first.close()
 
-        try await tally.readRest(configuration: Self.configuration(cluster, group: group)) { try await Self.assignStored($0, topic) }
+        try await tally.readRest(configuration: cluster.manualCommitConsumerConfiguration(group: group)) { try await Self.assignStored($0, topic) }
 
         #expect(committed, "\(failures)")
         #expect(failures.allSatisfy { $0.isRetriable }, "\(failures)")
@@ -115,7 +108,7 @@ struct FaultCommitTests {
         let group = Unique.name("group")
         let tally = NumberTally(expected: Self.total)
 
-        let first = try KafkaConsumer(configuration: Self.configuration(cluster, group: group))
+        let first = try KafkaConsumer(configuration: cluster.manualCommitConsumerConfiguration(group: group))
         try await Self.assignStored(first, topic)
         let goodCommit = 700
         let refusedWindow = 500
@@ -137,7 +130,7 @@ struct FaultCommitTests {
         }
         await first.close()
 
-        try await tally.readRest(configuration: Self.configuration(cluster, group: group)) { try await Self.assignStored($0, topic) }
+        try await tally.readRest(configuration: cluster.manualCommitConsumerConfiguration(group: group)) { try await Self.assignStored($0, topic) }
 
         #expect(surfaced?.code == .commitFailed, "\(String(describing: surfaced))")
         #expect(surfaced?.librdkafkaCode?.name == "GROUP_AUTHORIZATION_FAILED")

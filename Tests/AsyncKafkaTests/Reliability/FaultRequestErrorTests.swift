@@ -130,9 +130,7 @@ struct FaultRequestErrorTests {
         try cluster.createTopic(topic, partitions: Self.partitions)
         let total = 2_000
         let commitEvery = 50
-        var configuration = cluster.consumerConfiguration(group: Unique.name("group"))
-        configuration.enableAutoCommit = false
-        configuration.enableAutoOffsetStore = false
+        let configuration = cluster.manualCommitConsumerConfiguration()
         let all = NumberedMessages.partitions(of: topic, count: Self.partitions, offset: .stored)
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         _ = try await NumberedMessages.produce(Array(0..<total / 2), to: topic, partitions: Self.partitions, with: producer)

@@ -34,9 +34,7 @@ struct NoLossTests {
         let cluster = try EmbeddedKafkaCluster()
         let topic = Unique.name("noloss")
         try cluster.createTopic(topic, partitions: settings.partitions)
-        var configuration = cluster.consumerConfiguration(group: Unique.name("group"))
-        configuration.enableAutoCommit = false
-        configuration.enableAutoOffsetStore = false
+        var configuration = cluster.manualCommitConsumerConfiguration()
         // The mock re-forms a group about session.timeout - 1 s after a member leaves.
         configuration.sessionTimeout = .seconds(3)
         configuration.properties["heartbeat.interval.ms"] = "300"
