@@ -4,7 +4,7 @@ import Synchronization
 import Testing
 
 /// A commit the broker refused leaves the offsets stored, and the revoke handler's commit
-/// during `close()` must then send them — or say it could not.
+/// during `close()` must then send them: when it reports success, the group holds them.
 ///
 /// This pins the contract. The race behind it (librdkafka's commit of "the stored offsets"
 /// answering "nothing to commit" while closing, so `commit()` reported success for offsets the
@@ -12,7 +12,7 @@ import Testing
 /// this test passes with and without the fix.
 @Suite("Faults: commit while closing")
 struct FaultCommitCloseTests {
-    @Test("after a refused commit, the revoke handler's commit during close() commits the stored offsets, or throws")
+    @Test("after a refused commit, the revoke handler's commit during close() commits the stored offsets")
     func handlerCommitAfterRefusedCommit() async throws {
         let cluster = try EmbeddedKafkaCluster()
         let topic = Unique.name("commit-close")
