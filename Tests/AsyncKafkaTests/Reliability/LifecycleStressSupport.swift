@@ -39,17 +39,20 @@ struct ThreadCensus: Equatable, CustomStringConvertible {
     /// (An AsyncKafka client thread is unnamed; that it exited shows in its event loop being freed,
     /// since the thread holds the loop until it returns.)
     let client: Int
+    /// The names of those threads, sorted: which handle's thread is left, when the count is off.
+    let clientNames: [String]
 
     static func take() -> ThreadCensus? {
         guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") else { return nil }
-        var client = 0
+        var names: [String] = []
         for task in tasks {
             // A thread that exits between the listing and this read has no name left: not counted.
-            guard let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8) else { continue }
+            guard let comm = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8) else { continue }
+            let name = comm.trimmingCharacters(in: .whitespacesAndNewlines)
             // `rdk:mock` is the embedded cluster's own thread, started asynchronously after it is created.
-            if name.hasPrefix("rdk:") && !name.hasPrefix("rdk:mock") { client += 1 }
+            if name.hasPrefix("rdk:") && !name.hasPrefix("rdk:mock") { names.append(name) }
         }
-        return ThreadCensus(total: tasks.count, client: client)
+        return ThreadCensus(total: tasks.count, client: names.count, clientNames: names.sorted())
     }
 
     var description: String { "\(self.client) librdkafka threads, \(self.total) in total" }
@@ -125,7 +128,11 @@ final class LeakWatch: @unchecked Sendable {
         #expect(leaked == 0, "\(leaked) clients or event loops were never freed", sourceLocation: sourceLocation)
         let after = await self.settledCensus()
         if StressSettings.exclusive, let before = self.before, let after {
-            #expect(after.client <= before.client, "librdkafka threads: \(before.client) before, \(after.client) after", sourceLocation: sourceLocation)
+            #expect(
+                after.client <= before.client,
+                "librdkafka threads: \(before.client) before \(before.clientNames), \(after.client) after \(after.clientNames)",
+                sourceLocation: sourceLocation
+            )
         }
         let count = self.lock.withLock { self.watched.count }
         let suffix = StressSettings.exclusive ? "" : " (shared process)"
