@@ -45,7 +45,7 @@ extension LifecycleStress {
             let leaks = await watch.check()
             emitStressRecord(
                 "Consumer close() racing cancellation and a second close()", cycles: cycles, since: start, leaks: leaks,
-                asserted: "every call returns, consumer closed (clientClosed), freed; threads back to baseline"
+                asserted: "every call returns, consumer closed (clientClosed), freed; librdkafka handles back to baseline"
             )
             withExtendedLifetime(cluster) {}
         }
@@ -126,7 +126,7 @@ extension LifecycleStress {
             emitStressRecord(
                 "Consumer commit in flight while its task is cancelled", cycles: cycles, since: start, leaks: leaks,
                 detail: "committed=\(committed), closed first=\(closedFirst), close racing=\(Self.closeDuringCommit ? "odd cycles" : "off")",
-                asserted: "commit completes or reports clientClosed, no hang, freed; threads back to baseline"
+                asserted: "commit completes or reports clientClosed, no hang, freed; librdkafka handles back to baseline"
             )
             withExtendedLifetime(cluster) {}
         }

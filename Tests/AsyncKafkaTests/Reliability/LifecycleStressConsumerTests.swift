@@ -53,7 +53,7 @@ extension LifecycleStress {
             emitStressRecord(
                 "Consumer create → consume → break/close/cancel/throw",
                 cycles: cycles, since: start, leaks: leaks,
-                asserted: "every cycle read its messages in order, ended, freed; threads back to baseline"
+                asserted: "every cycle read its messages in order, ended, freed; librdkafka handles back to baseline"
             )
             withExtendedLifetime(cluster) {}
         }
@@ -94,7 +94,7 @@ extension LifecycleStress {
             emitStressRecord(
                 "Consumer cancelled before the first message", cycles: cycles, since: start, leaks: leaks,
                 detail: "empty partition=\(emptyRuns), racing the first messages=\(cycles - emptyRuns)",
-                asserted: "loop ends (empty when nothing can arrive), freed; threads back to baseline"
+                asserted: "loop ends (empty when nothing can arrive), freed; librdkafka handles back to baseline"
             )
             withExtendedLifetime(cluster) {}
         }
@@ -129,7 +129,7 @@ extension LifecycleStress {
             let leaks = await watch.check()
             emitStressRecord(
                 "Consumer cancelled mid-iteration", cycles: cycles, since: start, leaks: leaks,
-                asserted: "loop ends, messages in order, freed; threads back to baseline"
+                asserted: "loop ends, messages in order, freed; librdkafka handles back to baseline"
             )
             withExtendedLifetime(cluster) {}
         }
@@ -154,7 +154,7 @@ extension LifecycleStress {
             let leaks = await watch.check()
             emitStressRecord(
                 "Consumer released without close (deinit path)", cycles: cycles, since: start, leaks: leaks,
-                asserted: "closes in the background, freed; threads back to baseline"
+                asserted: "closes in the background, freed; librdkafka handles back to baseline"
             )
             withExtendedLifetime(cluster) {}
         }

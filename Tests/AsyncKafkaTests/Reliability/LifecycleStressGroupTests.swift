@@ -102,7 +102,7 @@ extension LifecycleStress {
             emitStressRecord(
                 "Consumer group cancelled during a rebalance (join, assigned, revoked)", cycles: cycles, since: start,
                 leaks: leaks, detail: counts.joined(separator: ", "),
-                asserted: "no hang, nothing read before assignment, freed; threads back to baseline"
+                asserted: "no hang, nothing read before assignment, freed; librdkafka handles back to baseline"
             )
             withExtendedLifetime(cluster) {}
         }

@@ -37,7 +37,7 @@ extension LifecycleStress {
             #expect(try await Self.highWatermark(cluster, topic: topic) == sent)
             emitStressRecord(
                 "Producer create → send → close", cycles: cycles, since: start, leaks: leaks, detail: "messages=\(sent)",
-                asserted: "each message stored once in order, freed; threads back to baseline"
+                asserted: "each message stored once in order, freed; librdkafka handles back to baseline"
             )
             withExtendedLifetime(cluster) {}
         }
@@ -89,7 +89,7 @@ extension LifecycleStress {
             emitStressRecord(
                 "Producer closed with sends in flight", cycles: cycles, since: start, leaks: leaks,
                 detail: "sends=\(cycles * sendsPerCycle), delivered=\(delivered), purged=\(purged), refused as closed=\(refused)",
-                asserted: "every send answered (delivered/purged/clientClosed), freed; threads back to baseline"
+                asserted: "every send answered (delivered/purged/clientClosed), freed; librdkafka handles back to baseline"
             )
             withExtendedLifetime(cluster) {}
         }
@@ -117,7 +117,7 @@ extension LifecycleStress {
             emitStressRecord(
                 "Producer released without close (deinit path)", cycles: cycles, since: start, leaks: leaks,
                 detail: "messages=\(enqueued)",
-                asserted: "every enqueued message delivered, freed; threads back to baseline"
+                asserted: "every enqueued message delivered, freed; librdkafka handles back to baseline"
             )
             withExtendedLifetime(cluster) {}
         }
