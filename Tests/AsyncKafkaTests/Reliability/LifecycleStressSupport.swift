@@ -41,9 +41,9 @@ struct ThreadCensus: Equatable, CustomStringConvertible {
     let client: Int
     /// The names of those threads, sorted: which handle's thread is left, when the count is off.
     let clientNames: [String]
-    /// librdkafka handles alive: each has exactly one `rdk:main` thread, named before `rd_kafka_new`
-    /// returns and joined last by `rd_kafka_destroy` (after it has joined the handle's broker threads).
-    /// The handle of the embedded cluster starts one of its broker threads some time after it is
+    /// librdkafka handles alive: each has exactly one `rdk:main` thread, which `rd_kafka_destroy`
+    /// joins last (after the handle's broker threads); every baseline seen so far had the cluster's.
+    /// The embedded cluster's handle names the third of its `rdk:` threads some time after it is
     /// created, so the count of all `rdk:` threads can grow after a baseline without any leak:
     /// under the sanitizers the baseline sometimes saw 2 of the cluster's 3.
     let handles: Int
