@@ -34,19 +34,21 @@ enum StressSettings {
 struct ThreadCensus: Equatable, CustomStringConvertible {
     /// Every thread of the process.
     let total: Int
-    /// librdkafka's threads (named `rdk:…`, except the mock cluster's `rdk:mock`): every handle
-    /// has several (`rdk:main`, one per broker), joined when it is destroyed.
+    /// The names of librdkafka's threads (named `rdk:…`, except the mock cluster's `rdk:mock`),
+    /// sorted: every handle has several (`rdk:main`, one per broker), joined when it is destroyed.
     /// (An AsyncKafka client thread is unnamed; that it exited shows in its event loop being freed,
     /// since the thread holds the loop until it returns.)
-    let client: Int
-    /// The names of those threads, sorted: which handle's thread is left, when the count is off.
     let clientNames: [String]
+
+    /// How many librdkafka threads there are.
+    var client: Int { self.clientNames.count }
+
     /// librdkafka handles alive: each has exactly one `rdk:main` thread, which `rd_kafka_destroy`
     /// joins last (after the handle's broker threads); every baseline seen so far had the cluster's.
     /// The embedded cluster's handle names the third of its `rdk:` threads some time after it is
     /// created, so the count of all `rdk:` threads can grow after a baseline without any leak:
     /// under the sanitizers the baseline sometimes saw 2 of the cluster's 3.
-    let handles: Int
+    var handles: Int { self.clientNames.count { $0 == "rdk:main" } }
 
     static func take() -> ThreadCensus? {
         guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") else { return nil }
@@ -58,10 +60,7 @@ struct ThreadCensus: Equatable, CustomStringConvertible {
             // `rdk:mock` is the embedded cluster's own thread, started asynchronously after it is created.
             if name.hasPrefix("rdk:") && !name.hasPrefix("rdk:mock") { names.append(name) }
         }
-        return ThreadCensus(
-            total: tasks.count, client: names.count, clientNames: names.sorted(),
-            handles: names.count { $0 == "rdk:main" }
-        )
+        return ThreadCensus(total: tasks.count, clientNames: names.sorted())
     }
 
     var description: String { "\(self.handles) librdkafka handles, \(self.client) librdkafka threads, \(self.total) in total" }
