@@ -22,8 +22,10 @@ final class ConsumerEventLoop: @unchecked Sendable {
 
     let thread: ClientThread
     let logger: Logger
-    let progress = ConsumptionProgress()
-    let partitionFilter = PartitionFilter()
+    /// What the iterator checks for each message; shared by ``progress`` and ``partitionFilter``.
+    let signals = IteratorSignals()
+    let progress: ConsumptionProgress
+    let partitionFilter: PartitionFilter
     let rebalances = RebalanceBroadcaster()
     let rebalanceHandler = Mutex<KafkaRebalanceHandler?>(nil)
     /// How many batches the stream may hold.
@@ -92,6 +94,8 @@ final class ConsumerEventLoop: @unchecked Sendable {
         let conf = try RdKafkaConfiguration.make(properties)
 
         self.logger = logger
+        self.progress = ConsumptionProgress(signals: self.signals)
+        self.partitionFilter = PartitionFilter(signals: self.signals)
         self.thread = ClientThread(name: "ak:consumer")
         self.batchSize = max(1, configuration.batchSize)
         self.maxBatchCount = self.batchSize
@@ -154,6 +158,7 @@ final class ConsumerEventLoop: @unchecked Sendable {
         if let failure { self.failureBox.withLock { $0 = $0 ?? failure } }
         self.offsetStore.close()
         self.stopping.store(true, ordering: .relaxed)
+        self.signals.notify()
     }
 
     // MARK: Offsets

@@ -20,8 +20,12 @@ final class ConsumptionProgress: Sendable {
     }
 
     private let batches = Mutex(Batches())
-    /// How many messages of `current` the loop has consumed.
-    private let consumed = Atomic<Int>(0)
+    /// How many messages of `current` the loop has consumed (in `signals`, which the iterator's inlined fast path writes).
+    private let signals: IteratorSignals
+
+    init(signals: IteratorSignals) {
+        self.signals = signals
+    }
 
     /// The iterator moves on to `batch`, having consumed the first `consumed` messages of the
     /// previous one (all of them, unless a filter dropped the rest).
@@ -34,7 +38,7 @@ final class ConsumptionProgress: Sendable {
             if batches.taken < end {
                 batches.finished.add(batches.current[batches.taken..<end])
             }
-            self.consumed.store(0, ordering: .relaxed)
+            self.signals.consumed.store(0, ordering: .relaxed)
             batches.taken = 0
             var previous = batch
             swap(&previous, &batches.current)
@@ -46,7 +50,7 @@ final class ConsumptionProgress: Sendable {
     /// The loop has consumed the first `count` messages of the current batch.
     @inline(__always)
     func markConsumed(_ count: Int) {
-        self.consumed.store(count, ordering: .relaxed)
+        self.signals.consumed.store(count, ordering: .relaxed)
     }
 
     /// Takes every consumed message not yet taken, as the next offset to commit per partition.
@@ -54,7 +58,7 @@ final class ConsumptionProgress: Sendable {
         self.batches.withLock { batches in
             var offsets = batches.finished
             batches.finished = NextOffsets()
-            let count = min(self.consumed.load(ordering: .relaxed), batches.current.count)
+            let count = min(self.signals.consumed.load(ordering: .relaxed), batches.current.count)
             if count > batches.taken {
                 offsets.add(batches.current[batches.taken..<count])
                 batches.taken = count

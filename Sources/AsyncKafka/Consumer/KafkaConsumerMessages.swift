@@ -44,8 +44,12 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
     /// Hands out the messages of one batch after the other.
     public struct AsyncIterator: AsyncIteratorProtocol {
         private var batches: AsyncThrowingStream<StreamElement, any Error>.AsyncIterator?
-        private var batch: [KafkaMessage] = []
-        private var index = 0
+        @usableFromInline var batch: [KafkaMessage] = []
+        @usableFromInline var index = 0
+        /// What the inlined fast path checks; the loop's.
+        @usableFromInline let signals: IteratorSignals
+        /// `signals.changes` when the slow path last looked at the consumer's state.
+        @usableFromInline var changesSeen = 0
         private var serial = 0
         private var filterGeneration = 0
         private let lifetime: IterationLifetime
@@ -53,14 +57,39 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
         init(loop: ConsumerEventLoop) {
             let stream = loop.claimStream()
             self.batches = stream?.makeAsyncIterator()
+            self.signals = loop.signals
             self.lifetime = IterationLifetime(loop: loop, ownsStream: stream != nil)
         }
 
         /// The next message, or `nil` once the consumer is closing or the task is cancelled.
+        @inlinable
         public mutating func next(
             isolation actor: isolated (any Actor)? = #isolation
         ) async throws(KafkaError) -> KafkaMessage? {
+            // The next message of the batch in hand, inlined into the caller's loop, while
+            // nothing changed since the slow path last looked and the task goes on.
+            if self.index < self.batch.count,
+                self.signals.changes.load(ordering: .acquiring) == self.changesSeen,
+                !Task.isCancelled
+            {
+                // Everything handed out before this call is consumed.
+                self.signals.consumed.store(self.index, ordering: .relaxed)
+                let message = self.batch[self.index]
+                self.index += 1
+                return message
+            }
+            return try await self.nextChecked(isolation: actor)
+        }
+
+        /// ``next(isolation:)`` after a look at the consumer's state: stopping, cancelled,
+        /// a new partition filter, or the batch in hand used up.
+        @usableFromInline
+        mutating func nextChecked(
+            isolation actor: isolated (any Actor)?
+        ) async throws(KafkaError) -> KafkaMessage? {
             let loop = self.lifetime.loop
+            // Read first: a change made after this read sends the next call here again.
+            self.changesSeen = self.signals.changes.load(ordering: .acquiring)
             // Everything handed out before this call is consumed.
             loop.progress.markConsumed(self.index)
             if loop.isStopping || Task.isCancelled {
@@ -78,6 +107,7 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
         }
 
         /// The next message, or `nil` once the consumer is closing or the task is cancelled.
+        @inlinable
         public mutating func next() async throws(KafkaError) -> KafkaMessage? {
             try await self.next(isolation: nil)
         }

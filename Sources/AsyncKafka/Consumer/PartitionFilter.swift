@@ -31,6 +31,11 @@ enum StreamElement: Sendable {
 final class PartitionFilter: Sendable {
     private let entries = Mutex<[PartitionKey: Int]>([:])
     private let changes = Atomic<Int>(0)
+    private let signals: IteratorSignals
+
+    init(signals: IteratorSignals) {
+        self.signals = signals
+    }
 
     /// Incremented whenever a filter is added.
     var generation: Int {
@@ -44,6 +49,7 @@ final class PartitionFilter: Sendable {
             for partition in partitions { entries[partition] = serial }
         }
         self.changes.add(1, ordering: .releasing)
+        self.signals.notify()
     }
 
     /// The partitions `messages` (of batch `serial`) may not hand out, or `nil` when none.
