@@ -36,24 +36,30 @@ enum ConsumeScenarios {
             var swift: [Sample] = []
             let scenario = "consume (\(setting.name))"
             for rep in 1...bench.reps {
-                let p = try CLoops.consumePoll(
-                    bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size, properties: setting.c
-                )
+                let p = try await measuringCPU {
+                    try CLoops.consumePoll(
+                        bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size, properties: setting.c
+                    )
+                }
                 poll.append(p)
                 report(scenario, rep, "C consumer_poll", p)
 
-                let s = try await withTimeout(bench.timeout(count), "Swift consumer") {
-                    try await SwiftConsumeLoops.consume(
-                        bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size,
-                        properties: parseProperties(setting.swift)
-                    ).sample
+                let s = try await measuringCPU {
+                    try await withTimeout(bench.timeout(count), "Swift consumer") {
+                        try await SwiftConsumeLoops.consume(
+                            bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size,
+                            properties: parseProperties(setting.swift)
+                        ).sample
+                    }
                 }
                 swift.append(s)
                 report(scenario, rep, "Swift for-await messages", s)
 
-                let b = try CLoops.consumeBatch(
-                    bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size, properties: setting.c
-                )
+                let b = try await measuringCPU {
+                    try CLoops.consumeBatch(
+                        bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size, properties: setting.c
+                    )
+                }
                 batch.append(b)
                 report(scenario, rep, "C consume_batch_queue", b)
             }
@@ -116,17 +122,21 @@ enum BatchScenario {
             var swift: [Sample] = []
             let scenario = "batch (\(setting.name))"
             for rep in 1...bench.reps {
-                let b = try CLoops.consumeBatch(
-                    bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size, properties: setting.c
-                )
+                let b = try await measuringCPU {
+                    try CLoops.consumeBatch(
+                        bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size, properties: setting.c
+                    )
+                }
                 c.append(b)
                 report(scenario, rep, "C consume_batch_queue", b)
 
-                let s = try await withTimeout(bench.timeout(count), "Swift batch consumer") {
-                    try await SwiftConsumeLoops.consumeBatches(
-                        bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size,
-                        properties: parseProperties(setting.swift)
-                    ).sample
+                let s = try await measuringCPU {
+                    try await withTimeout(bench.timeout(count), "Swift batch consumer") {
+                        try await SwiftConsumeLoops.consumeBatches(
+                            bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size,
+                            properties: parseProperties(setting.swift)
+                        ).sample
+                    }
                 }
                 swift.append(s)
                 report(scenario, rep, "Swift batches(maxCount: 1024, maxWait: .zero)", s)

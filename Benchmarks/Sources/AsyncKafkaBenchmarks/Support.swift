@@ -17,6 +17,15 @@ func processCPUSeconds() -> Double {
     return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
+/// Runs `body` and records in its sample the process CPU it took: every thread (client,
+/// librdkafka, embedded broker), from creating the client to closing it.
+func measuringCPU(_ body: () async throws -> Sample) async rethrows -> Sample {
+    let before = processCPUSeconds()
+    var sample = try await body()
+    sample.cpuSeconds = processCPUSeconds() - before
+    return sample
+}
+
 /// A benchmark that did not produce a valid figure (wrong count, timeout, bad configuration).
 struct BenchmarkFailure: Error, CustomStringConvertible {
     let description: String
