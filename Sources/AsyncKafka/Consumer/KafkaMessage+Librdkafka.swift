@@ -20,6 +20,7 @@ enum MessageBatchBuilder {
         _ messages: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>,
         count: Int
     ) -> [KafkaMessage] {
+        assert(KafkaMessage.initializesEveryProperty, "KafkaMessage.initialize(_:...) misses a stored property")
         var total = 0
         for index in 0..<count {
             let raw = messages[index]!.pointee
@@ -29,24 +30,21 @@ enum MessageBatchBuilder {
         let storage = KafkaBytesStorage(capacity: total)
         var cursor = 0
         var topics = TopicNameCache()
-        // Built in place: no intermediate copies of the messages.
+        // Built in place: no intermediate copies of the messages (see KafkaMessage.initialize).
         return [KafkaMessage](unsafeUninitializedCapacity: count) { buffer, initialized in
             for index in 0..<count {
                 let message = messages[index]!
                 let raw = message.pointee
                 guard raw.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
-                let key = raw.key.map { Self.copy($0, count: raw.key_len, into: storage, at: &cursor) }
-                let value = raw.payload.map { Self.copy($0, count: raw.len, into: storage, at: &cursor) }
-                (buffer.baseAddress! + initialized).initialize(
-                    to: KafkaMessage(
-                        topic: raw.rkt.map { topics.name(of: $0) } ?? "",
-                        partition: Int(raw.partition),
-                        offset: raw.offset,
-                        key: key,
-                        value: value,
-                        headers: Self.headers(of: message),
-                        timestamp: KafkaTimestamp(of: message)
-                    )
+                KafkaMessage.initialize(
+                    buffer.baseAddress! + initialized,
+                    topic: raw.rkt.map { topics.name(of: $0) } ?? "",
+                    partition: Int(raw.partition),
+                    offset: raw.offset,
+                    key: raw.key.map { Self.copy($0, count: raw.key_len, into: storage, at: &cursor) },
+                    value: raw.payload.map { Self.copy($0, count: raw.len, into: storage, at: &cursor) },
+                    headers: Self.headers(of: message),
+                    timestamp: KafkaTimestamp(of: message)
                 )
                 initialized += 1
             }
