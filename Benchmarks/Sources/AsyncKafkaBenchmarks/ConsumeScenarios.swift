@@ -44,13 +44,11 @@ enum ConsumeScenarios {
                 poll.append(p)
                 report(scenario, rep, "C consumer_poll", p)
 
-                let s = try await measuringCPU {
-                    try await withTimeout(bench.timeout(count), "Swift consumer") {
-                        try await SwiftConsumeLoops.consume(
-                            bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size,
-                            properties: parseProperties(setting.swift)
-                        ).sample
-                    }
+                let s = try await bench.swiftConsumeRun("Swift consumer") {
+                    try await SwiftConsumeLoops.consume(
+                        bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size,
+                        properties: parseProperties(setting.swift)
+                    )
                 }
                 swift.append(s)
                 report(scenario, rep, "Swift for-await messages", s)
@@ -130,13 +128,11 @@ enum BatchScenario {
                 c.append(b)
                 report(scenario, rep, "C consume_batch_queue", b)
 
-                let s = try await measuringCPU {
-                    try await withTimeout(bench.timeout(count), "Swift batch consumer") {
-                        try await SwiftConsumeLoops.consumeBatches(
-                            bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size,
-                            properties: parseProperties(setting.swift)
-                        ).sample
-                    }
+                let s = try await bench.swiftConsumeRun("Swift batch consumer") {
+                    try await SwiftConsumeLoops.consumeBatches(
+                        bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size,
+                        properties: parseProperties(setting.swift)
+                    )
                 }
                 swift.append(s)
                 report(scenario, rep, "Swift batches(maxCount: 1024, maxWait: .zero)", s)
@@ -144,5 +140,17 @@ enum BatchScenario {
             rows.append(Row("\(scenario): Swift batches vs C batch_queue", swift: swift, c: c, target: .ratioAtLeast(0.97), gate: bench.throughputGate))
         }
         return rows
+    }
+}
+
+extension Bench {
+    /// One Swift consume run of ``count`` messages, bounded by the run timeout, with the process
+    /// CPU it took (from creating the consumer to closing it) in its sample.
+    func swiftConsumeRun(
+        _ what: String, _ run: @escaping @Sendable () async throws -> SwiftConsumeLoops.Outcome
+    ) async throws -> Sample {
+        try await measuringCPU {
+            try await withTimeout(self.timeout(self.count), what) { try await run().sample }
+        }
     }
 }
