@@ -24,41 +24,32 @@ struct AKCatProcess {
     }
 
     /// The `akcat` executable, or `nil` when it cannot be found.
-    static let executable: URL? = {
+    static let executable: String? = {
         let fileManager = FileManager.default
         var directories: [URL] = []
         if let explicit = ProcessInfo.processInfo.environment["AKCAT_PATH"] {
-            return URL(fileURLWithPath: explicit)
+            return explicit
         }
         directories.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
         for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
             directories.append(bundle.bundleURL.deletingLastPathComponent())
         }
         if let main = Bundle.main.executableURL { directories.append(main.deletingLastPathComponent()) }
-        return directories.map { $0.appendingPathComponent("akcat") }
-            .first { fileManager.isExecutableFile(atPath: $0.path) }
+        return directories.map { $0.appendingPathComponent("akcat").path }
+            .first { fileManager.isExecutableFile(atPath: $0) }
     }()
 
     /// Runs `akcat arguments`, feeding `input` to its stdin, and waits (at most a minute) for it to exit.
     static func run(_ arguments: [String], input: String = "") async throws -> Outcome {
-        let process = try Self.process(arguments)
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let exited = Self.exitStatus(of: process)
-        try process.run()
-        async let output = Self.readToEnd(stdout.fileHandleForReading)
-        async let error = Self.readToEnd(stderr.fileHandleForReading)
-        try stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
+        let child = try Self.start(arguments)
+        async let output = Self.readToEnd(child.output)
+        async let error = Self.readToEnd(child.error)
+        child.sendInputAndClose(Array(input.utf8))
         let watchdog = Task {
             try await Task.sleep(for: .seconds(60))
-            process.terminate()
+            child.send(signal: SIGKILL)
         }
-        let status = await exited()
+        let status = await child.exitStatus()
         watchdog.cancel()
         return Outcome(
             status: status,
@@ -67,53 +58,36 @@ struct AKCatProcess {
         )
     }
 
-    /// A process for `akcat arguments`, not started yet.
-    static func process(_ arguments: [String]) throws -> Process {
+    /// Starts `akcat arguments`, its standard streams on pipes.
+    static func start(_ arguments: [String]) throws -> ChildProcess {
         let executable = try #require(Self.executable, "the akcat executable was not found next to the test bundle")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        return process
+        return try ChildProcess(executable: executable, arguments: arguments)
     }
 
-    /// Installs a termination handler; the returned function waits for the exit status. Call before `run()`.
-    static func exitStatus(of process: Process) -> @Sendable () async -> Int32 {
-        let (stream, continuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        process.terminationHandler = { continuation.yield($0.terminationStatus) }
-        return {
-            for await status in stream { return status }
-            return -1
+    /// Everything `descriptor` yields until end of file, read on a thread of its own.
+    static func readToEnd(_ descriptor: Int32) async -> Data {
+        await onOwnThread {
+            var data = Data()
+            while let chunk = Self.read(descriptor, upTo: 65_536) { data.append(chunk) }
+            return data
         }
     }
 
-    /// Everything `handle` yields until end of file, read off the cooperative pool.
-    static func readToEnd(_ handle: FileHandle) async -> Data {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var data = Data()
-                while let chunk = Self.read(handle, upTo: 65_536) { data.append(chunk) }
-                continuation.resume(returning: data)
-            }
-        }
-    }
-
-    /// The first line `handle` yields (without its newline), read off the cooperative pool.
-    static func readFirstLine(_ handle: FileHandle) async -> String {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var line = Data()
-                while let byte = Self.read(handle, upTo: 1), byte != Data([0x0A]) { line.append(byte) }
-                continuation.resume(returning: String(decoding: line, as: UTF8.self))
-            }
+    /// The first line `descriptor` yields (without its newline), read on a thread of its own.
+    static func readFirstLine(_ descriptor: Int32) async -> String {
+        await onOwnThread {
+            var line = Data()
+            while let byte = Self.read(descriptor, upTo: 1), byte != Data([0x0A]) { line.append(byte) }
+            return String(decoding: line, as: UTF8.self)
         }
     }
 
     /// One `read(2)` of at most `count` bytes, retried when a signal interrupts it; `nil` at end
-    /// of file or on an error. (Foundation's FileHandle reads crash on an interrupted read.)
-    private static func read(_ handle: FileHandle, upTo count: Int) -> Data? {
+    /// of file or on an error.
+    private static func read(_ descriptor: Int32, upTo count: Int) -> Data? {
         var buffer = [UInt8](repeating: 0, count: count)
         while true {
-            let result = buffer.withUnsafeMutableBytes { systemRead(handle.fileDescriptor, $0.baseAddress, count) }
+            let result = buffer.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, count) }
             if result > 0 { return Data(buffer[0..<result]) }
             if result < 0 && errno == EINTR { continue }
             return nil

@@ -120,20 +120,15 @@ struct AKCatTests {
     @Test("embedded-broker prints its address first and stops cleanly on SIGTERM")
     func embeddedBroker() async throws {
         let topic = Unique.name("akcat-embedded")
-        let broker = try AKCatProcess.process(["embedded-broker", "--topic", "\(topic):2"])
-        let stdout = Pipe()
-        broker.standardOutput = stdout
-        broker.standardError = Pipe()
-        let exited = AKCatProcess.exitStatus(of: broker)
-        try broker.run()
-        let address = await AKCatProcess.readFirstLine(stdout.fileHandleForReading)
+        let broker = try AKCatProcess.start(["embedded-broker", "--topic", "\(topic):2"])
+        let address = await AKCatProcess.readFirstLine(broker.output)
         #expect(address.hasPrefix("127.0.0.1:"))
 
         let metadata = try await AKCatProcess.run(["metadata", "-b", address, "-t", topic])
         #expect(metadata.status == 0, "stderr: \(metadata.error)")
         #expect(metadata.output.contains("topic \"\(topic)\" with 2 partition(s):"))
 
-        broker.terminate()  // SIGTERM
-        #expect(await exited() == 0)
+        broker.send(signal: SIGTERM)
+        #expect(await broker.exitStatus() == 0)
     }
 }
