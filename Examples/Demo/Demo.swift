@@ -161,6 +161,9 @@ struct Exchange: Sendable {
         )
         if self.embedded {
             configuration.fetchWaitMax = .milliseconds(10)  // answer empty fetches quickly
+            // The embedded broker answers a rejoin after about session.timeout.ms - 1 s, and
+            // librdkafka sometimes rejoins right after its first join: 5 s, not 44 s.
+            configuration.sessionTimeout = .seconds(6)
         }
         let consumer = try KafkaConsumer(configuration: configuration)
         var tally = Tally()

@@ -20,7 +20,10 @@ import Synchronization
 /// to create topics. Each partition keeps at most about 5 MiB or 100,000
 /// message sets; older data is dropped. Transactions walk the protocol but
 /// write no commit or abort markers. The first consumer-group join waits about
-/// 3 seconds.
+/// 3 seconds, and every rejoin about `session.timeout.ms` minus 1 second — also the
+/// one librdkafka sometimes makes right after its first join, when the subscribed
+/// topics' metadata arrives: give group consumers a short session timeout (say
+/// 6 seconds), or that join takes 44 seconds with the 45-second default.
 ///
 /// The cluster is safe to use from any thread or task. Call ``stop()`` when
 /// done, or let the last reference go; after that every operation throws
