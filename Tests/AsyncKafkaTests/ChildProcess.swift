@@ -78,21 +78,22 @@ final class ChildProcess: Sendable {
     }
 
     /// Writes `bytes` to the child's standard input, then closes it (the child sees end of file).
-    /// A child that exited without reading just loses the bytes.
+    /// A child that exited without reading just loses the bytes. Call once.
     func sendInputAndClose(_ bytes: [UInt8]) {
+        // Not under the lock: a child that reads slowly must not hold up `send(signal:)`.
+        var sent = 0
+        while sent < bytes.count {
+            let result = bytes.withUnsafeBytes { write(self.input, $0.baseAddress! + sent, bytes.count - sent) }
+            if result > 0 {
+                sent += result
+            } else if result < 0 && errno == EINTR {
+                continue
+            } else {
+                break
+            }
+        }
         self.shared.state.withLock { state in
             guard state.inputOpen else { return }
-            var sent = 0
-            while sent < bytes.count {
-                let result = bytes.withUnsafeBytes { write(self.input, $0.baseAddress! + sent, bytes.count - sent) }
-                if result > 0 {
-                    sent += result
-                } else if result < 0 && errno == EINTR {
-                    continue
-                } else {
-                    break
-                }
-            }
             close(self.input)
             state.inputOpen = false
         }
