@@ -130,9 +130,8 @@ struct ConsumerGroupTests {
         let cluster = try EmbeddedKafkaCluster()
         let topic = Unique.name("cancel")
         try cluster.createTopic(topic, partitions: 2)
-        var configuration = cluster.consumerConfiguration(group: Unique.name("group"))
-        // The mock broker waits about a session timeout before it re-forms a group: keep it short.
-        configuration.sessionTimeout = .seconds(6)
+        // consumerConfiguration's 6 s session timeout keeps the mock's re-forming of the group short.
+        let configuration = cluster.consumerConfiguration(group: Unique.name("group"))
         _ = try await cluster.produce(["a0"], to: topic, partition: 0)
         _ = try await cluster.produce(["a1"], to: topic, partition: 1)
 

@@ -38,7 +38,6 @@ struct RebalanceTests {
         try cluster.createTopic(topic, partitions: 4)
         var configuration = cluster.consumerConfiguration(group: Unique.name("group"))
         configuration.enableAutoCommit = false
-        configuration.sessionTimeout = .seconds(6)
         configuration.properties["partition.assignment.strategy"] = strategy
         let total = 600
         let ledger = Ledger(total: total)

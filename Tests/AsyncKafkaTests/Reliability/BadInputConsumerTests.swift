@@ -52,8 +52,8 @@ struct BadInputConsumerTests {
         _ = try await cluster.produce(["from-second"], to: second)
         var configuration = cluster.consumerConfiguration()
         // A subscription change during the first join makes the mock re-form the group, which
-        // waits for the members' timeouts (45 s session, 300 s poll interval by default): keep them short.
-        configuration.sessionTimeout = .seconds(6)
+        // waits for the members' timeouts (45 s session, 300 s poll interval by default): keep them
+        // short (the session timeout is consumerConfiguration's 6 s).
         configuration.properties["max.poll.interval.ms"] = "6000"
         let consumer = try KafkaConsumer(configuration: configuration)
         try await consumer.subscribe(to: [first])

@@ -22,8 +22,7 @@ extension LifecycleStress {
 
         /// One group member's cycle; returns how many messages its loop read.
         static func cycle(_ moment: Moment, cluster: EmbeddedKafkaCluster, topic: String, watch: LeakWatch) async throws -> Int {
-            var configuration = cluster.consumerConfiguration(group: Unique.name("stress-group"))
-            configuration.sessionTimeout = .seconds(6)
+            let configuration = cluster.consumerConfiguration(group: Unique.name("stress-group"))
             let consumer = try KafkaConsumer(configuration: configuration)
             watch.watch(consumer)
             let assigned = StressSignal()
