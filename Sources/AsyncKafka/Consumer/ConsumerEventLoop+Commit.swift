@@ -50,6 +50,10 @@ extension ConsumerEventLoop {
                 return
             }
         }
+        if offsets != nil {
+            // Nothing librdkafka commits later (periodic, on revocation, at close) may commit less.
+            self.offsetStore.committing(explicit, through: resources.handle.pointer)
+        }
         let list = TopicPartitionList(explicit)
         let id = self.nextCommitID
         self.nextCommitID += 1

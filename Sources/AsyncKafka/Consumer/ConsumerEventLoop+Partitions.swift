@@ -31,6 +31,7 @@ extension ConsumerEventLoop {
         let keys = partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) }
         self.partitionFilter.discard(keys, upToSerial: self.lastBatchSerial)
         for key in keys { self.consumedPositions[key] = nil }
+        self.offsetStore.repositioned(partitions)
     }
 
     /// The next offset the application reads per partition. On the thread.

@@ -172,17 +172,11 @@ final class ConsumerEventLoop: @unchecked Sendable {
         for offset in offsets {
             self.consumedPositions[PartitionKey(topic: offset.topic, partition: offset.partition)] = offset.offset.rawValue
         }
-        guard self.storesOffsets else { return }
-        let list = TopicPartitionList(offsets)
-        let err = rd_kafka_offsets_store(resources.handle.pointer, list.pointer)
-        self.offsetStore.remember(err == RD_KAFKA_RESP_ERR_NO_ERROR ? offsets : list.withoutError(offsets))
-        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
-            // Typically _STATE: the partition was revoked; its new owner reads those messages again.
-            self.logger.debug(
-                "offsets not stored",
-                metadata: ["kafka.error": "\(KafkaError.rdKafka(err, context: "store"))"]
-            )
+        guard self.storesOffsets, let failure = self.offsetStore.storeConsumed(offsets, through: resources.handle.pointer) else {
+            return
         }
+        // Typically _STATE: the partition was revoked; its new owner reads those messages again.
+        self.logger.debug("offsets not stored", metadata: ["kafka.error": "\(failure)"])
     }
 
     // MARK: Jobs

@@ -1,20 +1,33 @@
 import CRdKafka
 import Synchronization
 
-/// Stores offsets with `rd_kafka_offset_store` on the caller's thread, for
-/// ``KafkaConsumer/store(_:)``: the call never blocks and reads nothing of the
-/// consumer thread's state, so an at-least-once loop that stores every message
-/// pays no round trip through the consumer's actor and thread.
+/// Owns every write to librdkafka's offset store of a consumer, so that an offset the application
+/// stored or committed itself is never moved backwards by the library.
 ///
-/// It holds the consumer's handle (from ``open(_:)``) and a ``TopicHandleCache`` of the topics
-/// stored to, under a lock held during each call. ``close()`` (on the consumer thread, when the
-/// consumer starts stopping, before the handle is destroyed) destroys the topic
-/// handles and refuses every later call.
+/// Writes come from two sides:
+/// - the application: ``KafkaConsumer/store(_:)`` on the caller's thread (the call never blocks
+///   and reads nothing of the consumer thread's state, so an at-least-once loop that stores every
+///   message pays no round trip through the consumer's actor and thread), and
+///   ``KafkaConsumer/commit(_:)``, which raises the stored offset to what it commits;
+/// - the consumer thread's automatic store of what the loop consumed (on wake-ups, before a
+///   commit, before partitions are revoked, when the consumer closes).
 ///
-/// It also remembers every offset stored (here or by the consumer thread's automatic store), so
-/// that ``KafkaConsumer/commit()`` sends them explicitly: librdkafka's commit of "the stored
-/// offsets" was seen answering "nothing to commit" (`_NO_OFFSET`) during a close, with offsets
-/// stored beyond the committed ones, and the caller was told they were committed when they were not.
+/// The invariant: per partition, the automatic store never stores below the *floor*, the last
+/// offset the application stored or committed; an explicit commit raises librdkafka's stored
+/// offset to the committed one when it is lower. librdkafka's own commits (the periodic one, the
+/// one on revocation, the final one at close) commit the stored offsets, so none of them can
+/// commit less than the application did. A seek (``repositioned(_:)``) lowers the floor: the
+/// application moved its position itself. A (re)assignment (``forget(_:)``) starts afresh, as
+/// librdkafka does, from the committed offset.
+///
+/// It also remembers every offset stored, so that ``KafkaConsumer/commit()`` sends them
+/// explicitly: librdkafka's commit of "the stored offsets" was seen answering "nothing to commit"
+/// (`_NO_OFFSET`) during a close, with offsets stored beyond the committed ones, and the caller
+/// was told they were committed when they were not.
+///
+/// Everything happens under one lock. ``close()`` (on the consumer thread, when the consumer
+/// starts stopping) refuses later calls from the application and destroys the topic handles
+/// that ``store(topic:partition:offset:closed:)`` uses.
 final class OffsetStore: Sendable {
     private struct State {
         var handle: OpaquePointer?
@@ -24,7 +37,7 @@ final class OffsetStore: Sendable {
 
     private let state = Mutex(State())
 
-    /// The handle on its way into the lock; from there on it is used only under the lock.
+    /// A handle on its way into the lock; from there on it is used only under the lock.
     private struct Handle: @unchecked Sendable {
         let pointer: OpaquePointer
     }
@@ -35,7 +48,8 @@ final class OffsetStore: Sendable {
         self.state.withLock { $0.handle = handle.pointer }
     }
 
-    /// Stores `offset + 1` as the next offset to commit for `topic`[`partition`].
+    /// Stores `offset + 1` as the next offset to commit for `topic`[`partition`]: the application's
+    /// own store, which also sets the partition's floor.
     /// - Throws: `closed` once closed; the librdkafka error otherwise (`__STATE` for a
     ///   partition not assigned, `__UNKNOWN_PARTITION` for one never seen).
     func store(topic name: String, partition: Int, offset: Int64, closed: @autoclosure () -> KafkaError) throws(KafkaError) {
@@ -46,16 +60,46 @@ final class OffsetStore: Sendable {
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 throw .rdKafka(err, context: "store offset for \(name)[\(partition)]")
             }
-            state.stored.set(topic: name, partition: partition, offset: offset + 1)
+            state.stored[name, partition] = StoredOffsets.Entry(stored: offset + 1, floor: offset + 1)
         }
     }
 
-    /// Remembers offsets the consumer thread stored (next offsets to commit).
-    func remember(_ offsets: [KafkaTopicPartition]) {
-        self.state.withLock { state in
-            for offset in offsets {
-                state.stored.set(topic: offset.topic, partition: offset.partition, offset: offset.offset.rawValue)
+    /// The automatic store: stores `offsets` (next offsets to commit, from what the loop consumed)
+    /// through `rk`, except where that would go below the partition's floor or changes nothing.
+    /// On the consumer thread. Returns librdkafka's error, if any (`_STATE` for a partition revoked
+    /// meanwhile: its new owner reads those messages again).
+    func storeConsumed(_ offsets: [KafkaTopicPartition], through rk: OpaquePointer) -> KafkaError? {
+        let rk = Handle(pointer: rk)
+        return self.state.withLock { state in
+            let wanted = offsets.filter {
+                state.stored.admitsAutomaticStore(of: $0.offset.rawValue, topic: $0.topic, partition: $0.partition)
             }
+            return Self.write(wanted, through: rk, into: &state)
+        }
+    }
+
+    /// The application commits `offsets`: each becomes its partition's floor, and librdkafka's
+    /// stored offset is raised to it where it is lower, so that no commit librdkafka makes later
+    /// (periodic, on revocation, at close) commits less. On the consumer thread, before the commit.
+    func committing(_ offsets: [KafkaTopicPartition], through rk: OpaquePointer) {
+        let rk = Handle(pointer: rk)
+        self.state.withLock { state in
+            var raised: [KafkaTopicPartition] = []
+            for offset in offsets where offset.offset.isAbsolute {
+                if state.stored.commit(offset.offset.rawValue, topic: offset.topic, partition: offset.partition) {
+                    raised.append(offset)
+                }
+            }
+            // A partition not assigned (`_STATE`) keeps nothing stored; its commit goes ahead regardless.
+            _ = Self.write(raised, through: rk, into: &state)
+        }
+    }
+
+    /// The application moved its position in `partitions` (a seek): what it consumes from there
+    /// on is stored, even below what it stored or committed before.
+    func repositioned(_ partitions: [KafkaTopicPartition]) {
+        self.state.withLock { state in
+            for partition in partitions { state.stored[partition.topic, partition.partition].floor = nil }
         }
     }
 
@@ -71,11 +115,22 @@ final class OffsetStore: Sendable {
     func storedOffsets(of assignment: [KafkaTopicPartition]) -> [KafkaTopicPartition] {
         self.state.withLock { state in
             assignment.compactMap { partition in
-                state.stored.offset(topic: partition.topic, partition: partition.partition).map {
+                state.stored[partition.topic, partition.partition].stored.map {
                     KafkaTopicPartition(topic: partition.topic, partition: partition.partition, offset: .offset($0))
                 }
             }
         }
+    }
+
+    /// Stores `offsets` in librdkafka and records those it took.
+    private static func write(_ offsets: [KafkaTopicPartition], through rk: Handle, into state: inout State) -> KafkaError? {
+        guard !offsets.isEmpty else { return nil }
+        let list = TopicPartitionList(offsets)
+        let err = rd_kafka_offsets_store(rk.pointer, list.pointer)
+        for offset in err == RD_KAFKA_RESP_ERR_NO_ERROR ? offsets : list.withoutError(offsets) {
+            state.stored[offset.topic, offset.partition].stored = offset.offset.rawValue
+        }
+        return err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : .rdKafka(err, context: "store")
     }
 
     /// Refuses every later call and destroys the topic handles. On the consumer thread, before
