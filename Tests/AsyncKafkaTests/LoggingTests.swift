@@ -98,13 +98,15 @@ struct LoggingTests {
         configuration.clientID = "log-bridge"
         configuration.debugContexts = [.broker]
         let producer = try KafkaProducer(configuration: configuration, logger: handler.logger)
-        let failure = await handler.firstLine { $0.level == .error && $0.metadata["kafka.facility"] != nil }
+        let failure = await handler.firstLine { $0.metadata["kafka.error"] == "_TRANSPORT" }
         let debug = await handler.firstLine { $0.level == .debug && $0.metadata["kafka.facility"] != nil }
         await producer.close(timeout: .zero)
 
+        #expect(failure.level == .warning)
         #expect(failure.message.contains("127.0.0.1:1"))
-        #expect(failure.metadata["kafka.client"]?.hasPrefix("log-bridge#producer-") == true)
         #expect(debug.metadata["kafka.client"]?.hasPrefix("log-bridge#producer-") == true)
+        // The connection failure is logged once: from its error event, not also as librdkafka's FAIL line.
+        #expect(!handler.lines.contains { $0.metadata["kafka.facility"] == "FAIL" && $0.level >= .warning })
     }
 
     @Test("lines below the logger's level are not forwarded, even with debug contexts on")
@@ -113,7 +115,7 @@ struct LoggingTests {
         var configuration = KafkaProducerConfiguration(bootstrapServers: Self.unreachable)
         configuration.debugContexts = [.broker, .metadata]
         let producer = try KafkaProducer(configuration: configuration, logger: handler.logger)
-        _ = await handler.firstLine { $0.level == .error && $0.metadata["kafka.facility"] != nil }
+        _ = await handler.firstLine { $0.metadata["kafka.error"] == "_TRANSPORT" }
         await producer.close(timeout: .zero)
         #expect(handler.lines.allSatisfy { $0.level >= .warning })
     }
@@ -140,7 +142,7 @@ struct LoggingTests {
         configuration.debugContexts = [.all]
         let producer = try KafkaProducer(configuration: configuration, logger: handler.logger)
         // The configuration dump (debug context `conf`) comes first; the connection failure later.
-        _ = await handler.firstLine { $0.level == .error && $0.metadata["kafka.facility"] != nil }
+        _ = await handler.firstLine { $0.metadata["kafka.error"] == "_TRANSPORT" }
         await producer.close(timeout: .zero)
 
         let lines = handler.lines

@@ -25,8 +25,13 @@ enum LibrdkafkaLog {
     ) {
         let swiftLevel = Self.level(forSyslogLevel: level)
         guard logger.logLevel <= swiftLevel else { return }
+        let facilityName = facility.map { String(cString: $0) }
+        // A broker connection failure (facility FAIL, warning or worse) also arrives as an error
+        // event with the same text, which every client logs (and the consumer reports on
+        // `errors`): log it once, there.
+        if level <= 4, facilityName == "FAIL" { return }
         var metadata: Logger.Metadata = [:]
-        if let facility { metadata["kafka.facility"] = "\(String(cString: facility))" }
+        if let facilityName { metadata["kafka.facility"] = "\(facilityName)" }
         if let rk { metadata["kafka.client"] = "\(String(cString: rd_kafka_name(rk)))" }
         logger.log(level: swiftLevel, "\(message.map { String(cString: $0) } ?? "")", metadata: metadata)
     }

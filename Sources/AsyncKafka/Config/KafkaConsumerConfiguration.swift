@@ -41,6 +41,18 @@ public struct KafkaConsumerConfiguration: KafkaClientConfiguration {
     /// that a close never hangs on an unreachable cluster. Default 30 seconds.
     public var closeTimeout: Duration = .seconds(30)
 
+    /// Whether the message loop ends, throwing ``KafkaError/Code/unknownTopicOrPartition``, when a
+    /// subscribed topic does not exist. Default `false`: the error is reported on
+    /// ``KafkaConsumer/errors`` and the consumer waits for the topic to appear.
+    /// See <doc:ConsumingMessages#Errors>.
+    public var failOnMissingTopic = false
+
+    /// How long all brokers may stay unreachable before the message loop ends, throwing
+    /// ``KafkaError/Code/timedOut`` (librdkafka code `_ALL_BROKERS_DOWN`). Default `nil`: the
+    /// consumer keeps trying, and reports each failure on ``KafkaConsumer/errors``.
+    /// See <doc:ConsumingMessages#Errors>.
+    public var failAfterBrokersDown: Duration?
+
     /// Creates a configuration.
     ///
     /// - Parameters:
@@ -114,7 +126,8 @@ extension KafkaConsumerConfiguration {
     /// A textual form with every secret redacted.
     public var description: String {
         "KafkaConsumerConfiguration(batchSize: \(self.batchSize), maxBufferedBatches: \(self.maxBufferedBatches), "
-            + "closeTimeout: \(self.closeTimeout), "
+            + "closeTimeout: \(self.closeTimeout), failOnMissingTopic: \(self.failOnMissingTopic), "
+            + "failAfterBrokersDown: \(self.failAfterBrokersDown.map { "\($0)" } ?? "nil"), "
             + "properties: \(self.redactedProperties))"
     }
 }

@@ -128,14 +128,19 @@ extension ConsumerEventLoop {
         }
     }
 
-    /// A client-level error from librdkafka. Fatal ones end the stream; the others are informational.
+    /// A client-level error from librdkafka. A fatal one ends the stream; the others are reported
+    /// (``KafkaConsumer/errors``) while librdkafka retries. On the thread.
     func clientError(_ err: rd_kafka_resp_err_t, reason: String) {
         if err == RD_KAFKA_RESP_ERR__FATAL {
             let error = self.resources?.handle.raisedFatalError() ?? .rdKafka(err, context: reason)
             self.fail(with: error)
-        } else {
-            self.logger.warning("\(reason)", metadata: ["kafka.error": "\(rd_kafka_err2name(err).map { String(cString: $0) } ?? "")"])
+            return
         }
+        if err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN, self.failAfterBrokersDown != nil, self.brokersDownSince == nil {
+            self.brokersDownSince = .now
+            self.thread.wake()  // so that the serving loop sets its timer
+        }
+        self.report(.rdKafka(err, context: reason))
     }
 
     func check(_ err: rd_kafka_resp_err_t, _ what: String) {

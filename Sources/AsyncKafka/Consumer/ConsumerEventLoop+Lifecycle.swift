@@ -121,6 +121,7 @@ extension ConsumerEventLoop {
         }
         self.continuation.finish()
         self.rebalances.finish()
+        self.errors.finish()
         // A handler that captures the consumer must not keep it alive once closed.
         self.rebalanceHandler.withLock { $0 = nil }
     }

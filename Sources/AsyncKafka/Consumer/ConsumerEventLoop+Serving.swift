@@ -9,11 +9,14 @@ extension ConsumerEventLoop {
             self.storeConsumedOffsets(resources)
             _ = rd_kafka_queue_poll_callback(resources.commitQueue, 0)
             let lingerLeft = self.serveMessages(resources)
+            let brokersLeft = self.watchBrokers(resources)
             // librdkafka counts a consumer that does not poll within max.poll.interval.ms as gone.
             // While the application waits for messages (the stream has room), poll on its behalf
             // even when nothing arrives; while it is busy (no room), let librdkafka notice.
-            guard self.credits.load(ordering: .relaxed) > 0 else { return .untilWoken }
-            return .atMost(milliseconds: min(lingerLeft ?? Int.max, self.idlePollMilliseconds))
+            guard self.credits.load(ordering: .relaxed) > 0 else {
+                return brokersLeft.map { .atMost(milliseconds: $0) } ?? .untilWoken
+            }
+            return .atMost(milliseconds: min(lingerLeft ?? Int.max, brokersLeft ?? Int.max, self.idlePollMilliseconds))
         case .closing:
             _ = rd_kafka_queue_poll_callback(resources.commitQueue, 0)
             self.discardMessages(resources)
@@ -134,15 +137,21 @@ extension ConsumerEventLoop {
         case RD_KAFKA_RESP_ERR__FATAL:
             return resources.handle.raisedFatalError() ?? .rdKafka(err, context: detail)
         case RD_KAFKA_RESP_ERR__MAX_POLL_EXCEEDED:
-            self.logger.warning("consumer left the group: max.poll.interval.ms exceeded; it rejoins on the next read")
+            self.report(.rdKafka(err, context: "consumer left the group (max.poll.interval.ms exceeded); it rejoins on the next read"))
             return nil
-        default:
-            let error = KafkaError.rdKafka(err, context: "consumer error: \(detail)")
-            if error.isRetriable {
-                self.logger.warning("\(error)")
+        case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+            // Typically "Subscribed topic not available": librdkafka keeps looking for it.
+            let error = KafkaError.rdKafka(err, context: detail)
+            guard self.failOnMissingTopic else {
+                self.report(error)
                 return nil
             }
             return error
+        default:
+            let error = KafkaError.rdKafka(err, context: "consumer error: \(detail)")
+            guard error.isRetriable else { return error }
+            self.report(error)
+            return nil
         }
     }
 }

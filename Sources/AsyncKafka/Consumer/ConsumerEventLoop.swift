@@ -26,7 +26,9 @@ final class ConsumerEventLoop: @unchecked Sendable {
     let signals = IteratorSignals()
     let progress: ConsumptionProgress
     let partitionFilter: PartitionFilter
-    let rebalances = RebalanceBroadcaster()
+    let rebalances = EventBroadcaster<KafkaRebalanceEvent>(bufferLimit: 64)
+    /// Errors that do not stop the consumer, for ``KafkaConsumer/errors``.
+    let errors = EventBroadcaster<KafkaError>(bufferLimit: 64)
     let rebalanceHandler = Mutex<KafkaRebalanceHandler?>(nil)
     /// How many batches the stream may hold.
     let maxBufferedBatches: Int
@@ -78,6 +80,14 @@ final class ConsumerEventLoop: @unchecked Sendable {
     var messageBuffer: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>
     /// Wakes librdkafka's fetchers when a full prefetch queue has drained. Thread-confined.
     var fetcherWakeUp: FetcherWakeUp
+    /// Which reported errors are also logged. Thread-confined.
+    var errorLog = RepeatedErrorFilter()
+    /// Whether a subscribed topic that does not exist ends the message stream.
+    let failOnMissingTopic: Bool
+    /// How long all brokers may stay down before the message stream ends; `nil`: no limit.
+    let failAfterBrokersDown: Duration?
+    /// Since when librdkafka has reported all brokers down (while ``failAfterBrokersDown`` is set). Thread-confined.
+    var brokersDownSince: ContinuousClock.Instant?
 
     init(configuration: KafkaConsumerConfiguration, logger: Logger) throws(KafkaError) {
         var properties = configuration.properties
@@ -111,6 +121,8 @@ final class ConsumerEventLoop: @unchecked Sendable {
         self.continuation = continuation
         self.messageBuffer = .allocate(capacity: self.batchSize)
         self.fetcherWakeUp = FetcherWakeUp(properties: properties)
+        self.failOnMissingTopic = configuration.failOnMissingTopic
+        self.failAfterBrokersDown = configuration.failAfterBrokersDown
 
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(self).toOpaque())
         ConsumerCallbacks.install(on: conf)
@@ -177,6 +189,37 @@ final class ConsumerEventLoop: @unchecked Sendable {
         }
         // Typically _STATE: the partition was revoked; its new owner reads those messages again.
         self.logger.debug("offsets not stored", metadata: ["kafka.error": "\(failure)"])
+    }
+
+    // MARK: Errors
+
+    /// Reports an error that does not stop the consumer: to ``errors``' observers, and to the
+    /// log, where repeats of one code are thinned out (see ``RepeatedErrorFilter``). On the thread.
+    func report(_ error: KafkaError) {
+        self.errors.emit(error)
+        guard let leftOut = self.errorLog.admit(error.librdkafkaCode?.rawValue ?? 0) else { return }
+        var metadata: Logger.Metadata = ["kafka.error": "\(error.librdkafkaCode?.name ?? "\(error.code)")"]
+        if leftOut > 0 { metadata["kafka.repeats_not_logged"] = "\(leftOut)" }
+        self.logger.warning("\(error.message)", metadata: metadata)
+    }
+
+    /// Ends the message stream once all brokers have been down for ``failAfterBrokersDown``;
+    /// returns how many milliseconds are left until it looks again, if it watches. On the thread.
+    ///
+    /// librdkafka reports all brokers down when it happens, not when a broker answers again:
+    /// when the time is up, a metadata request (200 ms at most, on this thread) tells.
+    func watchBrokers(_ resources: Resources) -> Int? {
+        guard let limit = self.failAfterBrokersDown, let since = self.brokersDownSince else { return nil }
+        let left = since + limit - .now
+        if left > .zero { return max(1, Int(left.wholeMilliseconds)) }
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let err = rd_kafka_metadata(resources.handle.pointer, 0, nil, &metadata, 200)
+        if let metadata { rd_kafka_metadata_destroy(metadata) }
+        self.brokersDownSince = nil
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            self.fail(with: .rdKafka(RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN, context: "no broker answered for \(limit)"))
+        }
+        return nil
     }
 
     // MARK: Jobs

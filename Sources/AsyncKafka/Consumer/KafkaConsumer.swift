@@ -60,6 +60,17 @@ public actor KafkaConsumer {
         self.loop.rebalances.subscribe()
     }
 
+    /// Errors that do not end the message loop, from now on: a broker that cannot be reached,
+    /// a subscribed topic that does not exist, a failed authentication… librdkafka retries
+    /// them by itself; each carries its ``KafkaError/librdkafkaCode``.
+    ///
+    /// Each access gives a new stream; it ends when the consumer closes. A slow reader keeps
+    /// the newest 64. Which errors end the loop instead, and how to make a missing topic or
+    /// unreachable brokers end it: <doc:ConsumingMessages#Errors>.
+    public nonisolated var errors: AsyncStream<KafkaError> {
+        self.loop.errors.subscribe()
+    }
+
     /// Sets the function that runs on every rebalance: after partitions are
     /// assigned, and *before* revoked (or lost) partitions are given up —
     /// librdkafka waits until it returns, so it can commit what was processed

@@ -27,7 +27,8 @@ import Synchronization
 ///   ``KafkaConsumer/close()`` take effect at the next message: batches still
 ///   buffered are not handed out.
 /// - A non-retriable error ends the iteration by throwing a ``KafkaError``;
-///   retriable ones (a broker going away, say) are logged and the stream goes on.
+///   retriable ones go to ``KafkaConsumer/errors`` and the stream goes on
+///   (<doc:ConsumingMessages#Errors>).
 public struct KafkaConsumerMessages: AsyncSequence, Sendable {
     /// A consumed message.
     public typealias Element = KafkaMessage
