@@ -14,8 +14,9 @@ import Logging
 ///
 /// The client owns one librdkafka handle and a dedicated thread: requests go
 /// through librdkafka's admin API and their results arrive on a queue that
-/// thread serves; blocking calls (metadata) run on it too, never on Swift's
-/// cooperative pool. Every call has a `timeout`, after which it throws
+/// thread serves, with librdkafka's log lines. Blocking calls (metadata) run on a
+/// second thread of the client, never on Swift's cooperative pool, so log lines
+/// arrive while a call waits. Every call has a `timeout`, after which it throws
 /// ``KafkaError/Code/timedOut``. A client released without ``close()`` closes
 /// in the background. The client is `Sendable`.
 public final class KafkaAdminClient: Sendable {
