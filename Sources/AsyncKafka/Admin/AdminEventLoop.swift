@@ -31,6 +31,8 @@ final class AdminEventLoop: @unchecked Sendable {
     let callThread = ClientThread(name: "ak:admin-call")
     let logger: Logger
     private let context: LoggerBox
+    /// Whether librdkafka reported a failed ApiVersion request (from the callbacks).
+    var negotiation: BrokerNegotiation { self.context.negotiation }
 
     // Thread-confined.
     private var resources: Resources?
