@@ -5,7 +5,7 @@
 /// ```
 ///
 /// A message with no value is a *tombstone*: on a compacted topic it deletes its key.
-/// ``tombstone(topic:partition:key:headers:timestamp:)`` makes one; so does `value: nil`:
+/// ``tombstone(topic:partition:key:headers:timestamp:)-(_,_,String?,_,_)`` makes one; so does `value: nil`:
 ///
 /// ```swift
 /// let deleted = KafkaProducerMessage.tombstone(topic: "users", key: "user-42")
