@@ -83,7 +83,9 @@ struct ConsumeCommand: AsyncParsableCommand {
             await consumer.close()
             throw error
         }
-        let consuming = Task { try await self.printMessages(of: consumer) }
+        // With a group (--group, or group.id given with -X), what is printed is committed.
+        let commits = configuration.groupID != nil
+        let consuming = Task { try await self.printMessages(of: consumer, committing: commits) }
         let signals = TerminationSignals { consuming.cancel() }
         let result = await consuming.result
         signals.cancel()
@@ -114,18 +116,19 @@ struct ConsumeCommand: AsyncParsableCommand {
         return partitions.map { KafkaTopicPartition(topic: self.topic, partition: $0, offset: start) }
     }
 
-    /// Prints messages until `--count` is reached or the task is cancelled.
-    func printMessages(of consumer: KafkaConsumer) async throws {
+    /// Prints messages until `--count` is reached or the task is cancelled; with `committing`,
+    /// stores each printed message's offset and commits them when `--count` is reached.
+    func printMessages(of consumer: KafkaConsumer, committing: Bool) async throws {
         var progress = ProgressLine(enabled: StandardStreams.outputIsTerminal)
         var printed = 0
         for try await message in consumer.messages {
             progress.erase()
             StandardStreams.writeLine(MessageFormatter.line(for: message, format: self.format, keySeparator: self.keyDelimiter))
             printed += 1
-            if self.group != nil { try await Self.store(message, in: consumer) }
+            if committing { try await Self.store(message, in: consumer) }
             if let count = self.count, printed >= count {
                 // Commit before ending the loop, which closes the consumer: a failure is reported.
-                if self.group != nil { try await consumer.commit() }
+                if committing { try await consumer.commit() }
                 break
             }
             progress.update(count: printed)
