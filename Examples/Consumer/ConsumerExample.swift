@@ -12,6 +12,10 @@ import Glibc
 /// print every message; Ctrl-C closes the consumer cleanly.
 ///
 ///     swift run ConsumerExample --group myGroup --topic myTopic
+///
+/// `-X key=value` sets any librdkafka property (say `-X session.timeout.ms=10000` for a
+/// broker that holds the first join for half the session timeout); one librdkafka refuses
+/// ends the run with a ``KafkaError`` naming it.
 @main
 struct ConsumerExample: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,14 +35,23 @@ struct ConsumerExample: AsyncParsableCommand {
     @Option(help: "Stop after this many messages (default: run until Ctrl-C).")
     var count: Int?
 
-    func run() async throws {
-        let consumer = try KafkaConsumer(
-            configuration: KafkaConsumerConfiguration(
-                bootstrapServers: self.bootstrapServers,
-                groupID: self.group,
-                autoOffsetReset: .earliest
-            )
+    @Option(
+        name: .customShort("X"),
+        help: ArgumentHelp(
+            "A librdkafka property, such as -X session.timeout.ms=10000 (repeatable); it overrides the options above.",
+            valueName: "key=value"
         )
+    )
+    var properties: [LibrdkafkaProperty] = []
+
+    func run() async throws {
+        var configuration = KafkaConsumerConfiguration(
+            bootstrapServers: self.bootstrapServers,
+            groupID: self.group,
+            autoOffsetReset: .earliest
+        )
+        for property in self.properties { configuration.properties[property.key] = property.value }
+        let consumer = try KafkaConsumer(configuration: configuration)
         try await consumer.subscribe(to: [self.topic])
 
         let count = self.count
@@ -68,5 +81,17 @@ struct ConsumerExample: AsyncParsableCommand {
         for source in signalSources { source.cancel() }
         print("consumer closed")
         try result.get()  // an error is printed to stderr, with exit status 1
+    }
+}
+
+/// A librdkafka property given as `-X key=value`.
+struct LibrdkafkaProperty: ExpressibleByArgument, Sendable {
+    let key: String
+    let value: String
+
+    init?(argument: String) {
+        guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else { return nil }
+        self.key = String(argument[..<equals])
+        self.value = String(argument[argument.index(after: equals)...])
     }
 }

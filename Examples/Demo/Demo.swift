@@ -7,6 +7,7 @@ import AsyncKafkaTesting
 ///
 ///     swift run Demo                                      # embedded broker
 ///     swift run Demo --bootstrap-servers localhost:29092  # real Kafka
+///     swift run Demo -X debug=cgrp                        # any librdkafka property, both clients
 @main
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,6 +33,15 @@ struct Demo: AsyncParsableCommand {
 
     @Option(help: "Give up after this many seconds.")
     var timeout = 60
+
+    @Option(
+        name: .customShort("X"),
+        help: ArgumentHelp(
+            "A librdkafka property for the producer and the consumer, such as -X session.timeout.ms=10000 (repeatable).",
+            valueName: "key=value"
+        )
+    )
+    var properties: [LibrdkafkaProperty] = []
 
     func validate() throws {
         guard self.count >= 1 else { throw ValidationError("--count must be at least 1") }
@@ -64,7 +74,8 @@ struct Demo: AsyncParsableCommand {
             count: self.count,
             runID: String(UInt64.random(in: 0...UInt64.max), radix: 16),
             embedded: cluster != nil,
-            timeout: .seconds(self.timeout)
+            timeout: .seconds(self.timeout),
+            properties: self.properties
         )
 
         // Producer, consumer and a timer, concurrently.
@@ -114,12 +125,15 @@ struct Exchange: Sendable {
     let runID: String
     let embedded: Bool
     let timeout: Duration
+    /// The `-X` properties, set on both clients after everything else.
+    let properties: [LibrdkafkaProperty]
 
     /// Sends `count` messages one after the other, waiting for each delivery report.
     /// Returns how many were delivered (fewer if the task was cancelled).
     func produce() async throws -> Int {
         var configuration = KafkaProducerConfiguration(bootstrapServers: self.servers)
         configuration.messageTimeout = self.timeout
+        for property in self.properties { configuration.properties[property.key] = property.value }
         let producer = try KafkaProducer(configuration: configuration)
         var sent = 0
         do {
@@ -165,6 +179,7 @@ struct Exchange: Sendable {
             // librdkafka sometimes rejoins right after its first join: 5 s, not 44 s.
             configuration.sessionTimeout = .seconds(6)
         }
+        for property in self.properties { configuration.properties[property.key] = property.value }
         let consumer = try KafkaConsumer(configuration: configuration)
         var tally = Tally()
         do {
@@ -212,4 +227,16 @@ enum Outcome: Sendable {
 struct DemoError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// A librdkafka property given as `-X key=value`.
+struct LibrdkafkaProperty: ExpressibleByArgument, Sendable {
+    let key: String
+    let value: String
+
+    init?(argument: String) {
+        guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else { return nil }
+        self.key = String(argument[..<equals])
+        self.value = String(argument[argument.index(after: equals)...])
+    }
 }

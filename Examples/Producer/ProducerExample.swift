@@ -5,6 +5,9 @@ import AsyncKafka
 ///
 ///     swift run ProducerExample --count 3 --message hello --key user-1 \
 ///         --header source=example --header trace=42 --acks all --idempotent
+///
+/// `-X key=value` sets any librdkafka property; one librdkafka refuses ends the run with
+/// a ``KafkaError`` naming it.
 @main
 struct ProducerExample: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,11 +39,21 @@ struct ProducerExample: AsyncParsableCommand {
     @Flag(help: "Make the producer idempotent: no duplicates or reordering on retries (needs --acks all).")
     var idempotent = false
 
+    @Option(
+        name: .customShort("X"),
+        help: ArgumentHelp(
+            "A librdkafka property, such as -X linger.ms=50 (repeatable); it overrides the options above.",
+            valueName: "key=value"
+        )
+    )
+    var properties: [LibrdkafkaProperty] = []
+
     func run() async throws {
         var configuration = KafkaProducerConfiguration(bootstrapServers: self.bootstrapServers)
         configuration.acks = try self.parsedAcks()
         configuration.enableIdempotence = self.idempotent
         configuration.messageTimeout = .seconds(10)  // fail fast when no broker answers
+        for property in self.properties { configuration.properties[property.key] = property.value }
         let headers = try self.parsedHeaders()
         let producer = try KafkaProducer(configuration: configuration)
 
@@ -79,5 +92,17 @@ struct ProducerExample: AsyncParsableCommand {
             }
             return KafkaHeader(name: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
         }
+    }
+}
+
+/// A librdkafka property given as `-X key=value`.
+struct LibrdkafkaProperty: ExpressibleByArgument, Sendable {
+    let key: String
+    let value: String
+
+    init?(argument: String) {
+        guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else { return nil }
+        self.key = String(argument[..<equals])
+        self.value = String(argument[argument.index(after: equals)...])
     }
 }

@@ -8,9 +8,10 @@ struct ConsumeCommand: AsyncParsableCommand {
         abstract: "Print the messages of a topic, from a consumer group or from partitions and offsets.",
         discussion: """
             With --group, akcat joins the group, reads from its committed offsets and commits \
-            what it printed when it stops. Without it, akcat reads --partition (all partitions \
-            by default) from --offset. It stops after --count messages, or on Ctrl-C/SIGTERM. \
-            When stdout is a terminal, a progress line is shown on stderr.
+            every message it printed, the last one included, when it stops. Without it, akcat \
+            reads --partition (all partitions by default) from --offset. It stops after --count \
+            messages, or on Ctrl-C/SIGTERM. When stdout is a terminal, a progress line is shown \
+            on stderr.
             """
     )
 
@@ -65,6 +66,11 @@ struct ConsumeCommand: AsyncParsableCommand {
             autoOffsetReset: self.fromBeginning ? .earliest : .latest
         )
         configuration.fetchWaitMax = .milliseconds(100)
+        // Only what was printed counts as consumed: akcat stores each message's offset once it is
+        // printed, and the close commits what is stored (auto-commit stays on, also for partitions
+        // a rebalance takes away). Stored automatically, a message would count only once the loop
+        // asked for the next one, so the last one printed before --count would be read again.
+        configuration.enableAutoOffsetStore = false
         configuration.properties.merge(try self.client.librdkafkaProperties()) { _, explicit in explicit }
         let consumer = try KafkaConsumer(configuration: configuration, logger: self.client.logger(label: "akcat.consume"))
         do {
@@ -77,7 +83,9 @@ struct ConsumeCommand: AsyncParsableCommand {
             await consumer.close()
             throw error
         }
-        let consuming = Task { try await self.printMessages(of: consumer) }
+        // With a group (--group, or group.id given with -X), what is printed is committed.
+        let commits = configuration.groupID != nil
+        let consuming = Task { try await self.printMessages(of: consumer, committing: commits) }
         let signals = TerminationSignals { consuming.cancel() }
         let result = await consuming.result
         signals.cancel()
@@ -108,18 +116,35 @@ struct ConsumeCommand: AsyncParsableCommand {
         return partitions.map { KafkaTopicPartition(topic: self.topic, partition: $0, offset: start) }
     }
 
-    /// Prints messages until `--count` is reached or the task is cancelled.
-    func printMessages(of consumer: KafkaConsumer) async throws {
+    /// Prints messages until `--count` is reached or the task is cancelled; with `committing`,
+    /// stores each printed message's offset and commits them when `--count` is reached.
+    func printMessages(of consumer: KafkaConsumer, committing: Bool) async throws {
         var progress = ProgressLine(enabled: StandardStreams.outputIsTerminal)
         var printed = 0
         for try await message in consumer.messages {
             progress.erase()
             StandardStreams.writeLine(MessageFormatter.line(for: message, format: self.format, keySeparator: self.keyDelimiter))
             printed += 1
-            if let count = self.count, printed >= count { break }
+            if committing { try await Self.store(message, in: consumer) }
+            if let count = self.count, printed >= count {
+                // Commit before ending the loop, which closes the consumer: a failure is reported.
+                if committing { try await consumer.commit() }
+                break
+            }
             progress.update(count: printed)
         }
         progress.erase()
+    }
+}
+
+extension ConsumeCommand {
+    /// Stores a printed message's offset, for the next commit.
+    static func store(_ message: KafkaMessage, in consumer: KafkaConsumer) async throws(KafkaError) {
+        do {
+            try await consumer.store(message)
+        } catch where error.code == .partitionNotAssigned {
+            // A rebalance moved the partition to another member, which reads the message again.
+        }
     }
 }
 

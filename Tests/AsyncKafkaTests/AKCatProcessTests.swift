@@ -6,11 +6,12 @@ import Darwin
 #endif
 import Testing
 
-/// Runs the built `akcat` executable, for the end-to-end tests in ``AKCatTests``.
+/// Runs the built `akcat` executable, for the end-to-end tests in ``AKCatTests``
+/// (and the examples, for ``ExamplesTests``).
 ///
 /// The binary is found next to the test bundle: `swift test` builds every
 /// product into the same directory as the test executable, whatever the
-/// scratch path. `AKCAT_PATH` overrides the search.
+/// scratch path. `AKCAT_PATH` overrides the search for `akcat`.
 struct AKCatProcess {
     /// What a finished run left behind.
     struct Outcome {
@@ -24,24 +25,31 @@ struct AKCatProcess {
     }
 
     /// The `akcat` executable, or `nil` when it cannot be found.
-    static let executable: String? = {
+    static let executable: String? = ProcessInfo.processInfo.environment["AKCAT_PATH"] ?? Self.executable(named: "akcat")
+
+    /// The executable product `name` built next to the test bundle, or `nil` when it cannot be found.
+    static func executable(named name: String) -> String? {
         let fileManager = FileManager.default
         var directories: [URL] = []
-        if let explicit = ProcessInfo.processInfo.environment["AKCAT_PATH"] {
-            return explicit
-        }
         directories.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
         for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
             directories.append(bundle.bundleURL.deletingLastPathComponent())
         }
         if let main = Bundle.main.executableURL { directories.append(main.deletingLastPathComponent()) }
-        return directories.map { $0.appendingPathComponent("akcat").path }
+        return directories.map { $0.appendingPathComponent(name).path }
             .first { fileManager.isExecutableFile(atPath: $0) }
-    }()
+    }
 
-    /// Runs `akcat arguments`, feeding `input` to its stdin, and waits (at most a minute) for it to exit.
-    static func run(_ arguments: [String], input: String = "") async throws -> Outcome {
-        let child = try Self.start(arguments)
+    /// Runs `akcat arguments` (or the product `program`), feeding `input` to its stdin, and
+    /// waits (at most a minute) for it to exit.
+    static func run(_ arguments: [String], input: String = "", program: String? = nil) async throws -> Outcome {
+        let child: ChildProcess
+        if let program {
+            let executable = try #require(Self.executable(named: program), "\(program) was not found next to the test bundle")
+            child = try ChildProcess(executable: executable, arguments: arguments)
+        } else {
+            child = try Self.start(arguments)
+        }
         async let output = Self.readToEnd(child.output)
         async let error = Self.readToEnd(child.error)
         child.sendInputAndClose(Array(input.utf8))

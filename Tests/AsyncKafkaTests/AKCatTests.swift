@@ -99,6 +99,44 @@ struct AKCatTests {
         #expect(consumed.outputLines == ["a", "b"])
     }
 
+    @Test("two group runs with --count read on from each other: the last message printed is committed")
+    func groupConsumeCommitsLastPrinted() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("akcat-group-count")
+        try cluster.createTopic(topic, partitions: 1)
+        _ = try await cluster.produce(["m0", "m1", "m2", "m3", "m4", "m5", "m6"], to: topic, partition: 0)
+        let group = Unique.name("akcat-group-count")
+        var offsets: [[Int?]] = []
+        for _ in 0..<2 {
+            let consumed = try await AKCatProcess.run(
+                ["consume", "-b", cluster.bootstrapServers, "-t", topic, "-g", group, "--from-beginning",
+                 "--count", "3", "--format", "json", "-X", "session.timeout.ms=6000"]
+            )
+            #expect(consumed.status == 0, "stderr: \(consumed.error)")
+            offsets.append(try consumed.outputLines.map { try Self.object($0)["offset"] as? Int })
+        }
+        #expect(offsets == [[0, 1, 2], [3, 4, 5]])
+    }
+
+    @Test("with partitions and -X group.id, the last message printed is committed too: -o stored reads on after it")
+    func partitionConsumeWithGroupIDCommits() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("akcat-stored")
+        try cluster.createTopic(topic, partitions: 1)
+        _ = try await cluster.produce(["m0", "m1", "m2", "m3", "m4", "m5", "m6"], to: topic, partition: 0)
+        let group = "group.id=\(Unique.name("akcat-stored"))"
+        var offsets: [[Int?]] = []
+        for start in ["beginning", "stored"] {
+            let consumed = try await AKCatProcess.run(
+                ["consume", "-b", cluster.bootstrapServers, "-t", topic, "-p", "0", "-o", start,
+                 "--count", "3", "--format", "json", "-X", group]
+            )
+            #expect(consumed.status == 0, "stderr: \(consumed.error)")
+            offsets.append(try consumed.outputLines.map { try Self.object($0)["offset"] as? Int })
+        }
+        #expect(offsets == [[0, 1, 2], [3, 4, 5]])
+    }
+
     @Test("exit status: 0 for --help, 2 for usage errors, 1 for runtime errors")
     func exitStatuses() async throws {
         let help = try await AKCatProcess.run(["consume", "--help"])

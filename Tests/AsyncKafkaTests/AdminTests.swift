@@ -1,6 +1,7 @@
 import AsyncKafka
 import AsyncKafkaTesting
 import Foundation
+import Logging
 import Testing
 
 /// The admin client against the embedded broker, which serves metadata but none of the admin
@@ -103,7 +104,27 @@ struct AdminTests {
         let admin = try KafkaAdminClient(configuration: .init(bootstrapServers: cluster.bootstrapServers))
         let error = await #expect(throws: KafkaError.self) { try await admin.metadata(timeout: .milliseconds(300)) }
         #expect(error?.code == .timedOut, "\(String(describing: error))")
+        #expect(error?.message.contains("ApiVersion") == false, "no negotiation failed: \(String(describing: error))")
         await admin.close()
+    }
+
+    @Test("a metadata timeout after a failed ApiVersion request names the likely causes, not 'broker version < 0.10'")
+    func negotiationFailureNamed() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        // The broker drops every connection at its ApiVersion request, as one librdkafka cannot
+        // negotiate with does; librdkafka reports it as an error event, which a logger at
+        // `.critical` (librdkafka's log_level 2) does not filter out.
+        try cluster.pushRequestErrors(.apiVersions, Array(repeating: .transport, count: 10_000))
+        var logger = Logger(label: "negotiation")
+        logger.logLevel = .critical
+        let admin = try KafkaAdminClient(configuration: .init(bootstrapServers: cluster.bootstrapServers), logger: logger)
+        let error = await #expect(throws: KafkaError.self) { try await admin.metadata(timeout: .seconds(2)) }
+        await admin.close()
+        #expect(error?.code == .timedOut, "\(String(describing: error))")
+        let message = error?.message ?? ""
+        #expect(message.contains("could not negotiate protocol versions"), "\(message)")
+        #expect(message.contains("security.protocol"), "\(message)")
+        #expect(message.contains("try a newer librdkafka") == (Librdkafka.version < 0x0201_00FF), "\(message)")
     }
 }
 

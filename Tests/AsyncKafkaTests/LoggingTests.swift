@@ -70,6 +70,47 @@ final class StreamingLogHandler: LogHandler, Sendable {
     }
 }
 
+/// A swift-log handler that keeps when each line arrived, for tests about when lines flow.
+final class TimedLogHandler: LogHandler, Sendable {
+    struct Line: Sendable {
+        let time: ContinuousClock.Instant
+        let message: String
+        let facility: String?
+    }
+
+    private let state = Mutex<[Line]>([])
+
+    var metadata: Logger.Metadata {
+        get { [:] }
+        set {}  // Fixed by the test that creates the handler.
+    }
+
+    var logLevel: Logger.Level {
+        get { .debug }
+        set {}  // Fixed by the test that creates the handler.
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { nil }
+        set {}  // Fixed by the test that creates the handler.
+    }
+
+    func log(event: LogEvent) {
+        let line = Line(time: .now, message: "\(event.message)", facility: event.metadata?["kafka.facility"].map { "\($0)" })
+        self.state.withLock { $0.append(line) }
+    }
+
+    /// Every line so far.
+    var lines: [Line] {
+        self.state.withLock { $0 }
+    }
+
+    /// A logger writing into this handler.
+    var logger: Logger {
+        Logger(label: "timed-log-test") { _ in self }
+    }
+}
+
 @Suite("swift-log bridge")
 struct LoggingTests {
     /// A broker address that refuses connections at once.
@@ -107,6 +148,21 @@ struct LoggingTests {
         #expect(debug.metadata["kafka.client"]?.hasPrefix("log-bridge#producer-") == true)
         // The connection failure is logged once: from its error event, not also as librdkafka's FAIL line.
         #expect(!handler.lines.contains { $0.metadata["kafka.facility"] == "FAIL" && $0.level >= .warning })
+    }
+
+    @Test("an admin client's log lines arrive while a metadata call waits, not when it returns")
+    func adminLogsFlowDuringBlockingCall() async throws {
+        let handler = TimedLogHandler()
+        let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: Self.unreachable), logger: handler.logger)
+        let failure = await #expect(throws: KafkaError.self) { try await admin.metadata(timeout: .seconds(4)) }
+        let returned = ContinuousClock.now
+        await admin.close()
+        #expect(failure?.code == .timedOut)
+
+        // The connection is refused at once, and librdkafka logs it: that line must not wait
+        // for the call's timeout (when it did, it arrived just after the call returned).
+        let first = try #require(handler.lines.first { $0.facility != nil }, "no librdkafka line at all")
+        #expect(returned - first.time > .seconds(2), "first librdkafka line only \(returned - first.time) before the call returned: \(first.message)")
     }
 
     @Test("lines below the logger's level are not forwarded, even with debug contexts on")

@@ -23,6 +23,32 @@ struct ProducerTests {
         #expect(received.map(\.valueString) == (0..<200).map { "m\($0)" })
     }
 
+    @Test("tombstones in one call: value: nil without a key, and tombstone(topic:key:)")
+    func tombstones() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("tombstones")
+        try cluster.createTopic(topic, partitions: 1)
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
+        let messages = [
+            KafkaProducerMessage(topic: topic, value: nil),
+            KafkaProducerMessage(topic: topic, partition: 0, value: nil),
+            .tombstone(topic: topic),
+            .tombstone(topic: topic, key: "user-42"),
+            .tombstone(topic: topic, partition: 0, key: [0x01, 0x02]),
+        ]
+        #expect(messages.allSatisfy { $0.value == nil })
+        for message in messages {
+            try await producer.send(message)
+        }
+        await producer.close()
+
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
+        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let received = try await collect(messages.count, from: consumer)
+        #expect(received.map { $0.value == nil } == Array(repeating: true, count: messages.count))
+        #expect(received.map { $0.key.map { Array($0) } } == [nil, nil, nil, Array("user-42".utf8), [0x01, 0x02]])
+    }
+
     @Test("messages with the same key land on the same partition")
     func keyPartitioning() async throws {
         let cluster = try EmbeddedKafkaCluster()

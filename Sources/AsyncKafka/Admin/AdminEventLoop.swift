@@ -7,10 +7,18 @@ import Logging
 /// ``thread``, in submitted jobs and in ``serve()``. A request is sent from a
 /// job with its id as the admin options' opaque; its result event arrives on
 /// the result queue, whose callback wakes the thread, and ``serve()`` hands it
-/// to the request's handler. Blocking calls (`rd_kafka_metadata`) run as jobs.
+/// to the request's handler.
+///
+/// Blocking calls (`rd_kafka_metadata`, which has no asynchronous form in librdkafka 2.0)
+/// run on a second thread, ``callThread``, so that ``thread`` goes on serving the main
+/// queue (log lines and error events) while a call waits: on ``thread`` itself, a call
+/// against an unreachable broker held back every log line until it timed out. The call
+/// thread runs its jobs one at a time, in order, and the handle is destroyed by a job on
+/// it, so a call never outlives the handle: closing waits for a call already running.
 final class AdminEventLoop: @unchecked Sendable {
-    /// The librdkafka objects of an open client. Thread-confined.
-    struct Resources {
+    /// The librdkafka objects of an open client. Confined to ``thread``, then handed to
+    /// ``callThread`` once, to be destroyed there.
+    struct Resources: @unchecked Sendable {
         let handle: KafkaHandle
         /// Where admin results arrive.
         let results: OpaquePointer
@@ -19,8 +27,12 @@ final class AdminEventLoop: @unchecked Sendable {
     }
 
     let thread = ClientThread(name: "ak:admin")
+    /// Where blocking calls run, and where the handle is destroyed.
+    let callThread = ClientThread(name: "ak:admin-call")
     let logger: Logger
     private let context: LoggerBox
+    /// Whether librdkafka reported a failed ApiVersion request (from the callbacks).
+    var negotiation: BrokerNegotiation { self.context.negotiation }
 
     // Thread-confined.
     private var resources: Resources?
@@ -47,27 +59,40 @@ final class AdminEventLoop: @unchecked Sendable {
         let thread = Unmanaged.passUnretained(self.thread).toOpaque()
         rd_kafka_queue_cb_event_enable(results, ClientThread.wakeOnQueueEvent, thread)
         rd_kafka_queue_cb_event_enable(main, ClientThread.wakeOnQueueEvent, thread)
-        self.resources = Resources(handle: handle, results: results, main: main)
+        let resources = Resources(handle: handle, results: results, main: main)
+        self.resources = resources
+        do {
+            try self.callThread.start { .untilWoken }
+        } catch {
+            _ = self.takeResources()
+            Self.destroy(resources)
+            throw error
+        }
         do {
             try self.thread.start { [self] in self.serve() }
         } catch {
-            self.destroy()
+            self.callThread.stop()
+            _ = self.takeResources()
+            Self.destroy(resources)
             throw error
         }
     }
 
     // MARK: Jobs
 
-    /// Runs `body` with the handle on the thread (for blocking calls such as `rd_kafka_metadata`).
+    /// Runs `body` with the handle on ``callThread`` (for blocking calls such as `rd_kafka_metadata`).
     func perform<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws(KafkaError) -> T) async throws(KafkaError) -> T {
         try await Self.typed {
             try await withCheckedThrowingContinuation { continuation in
                 self.thread.submit {
-                    guard let resources = self.resources else {
+                    guard let handle = self.resources?.handle else {
                         continuation.resume(throwing: KafkaError.clientClosed("the admin client"))
                         return
                     }
-                    continuation.resume(with: Result { () throws(KafkaError) in try body(resources.handle.pointer) })
+                    // Runs before the job that destroys the handle, which is submitted later.
+                    self.callThread.submit {
+                        continuation.resume(with: Result { () throws(KafkaError) in try body(handle.pointer) })
+                    }
                 }
             }
         }
@@ -161,12 +186,14 @@ final class AdminEventLoop: @unchecked Sendable {
 
     // MARK: Closing
 
-    /// Closes the client: fails waiting requests with ``KafkaError/Code/clientClosed`` and frees the handle.
+    /// Closes the client: fails waiting requests with ``KafkaError/Code/clientClosed`` and frees
+    /// the handle, once a blocking call already running has returned.
     func close() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             self.thread.submit {
-                self.destroy()
-                continuation.resume()
+                self.release()
+                // After the job that destroys the handle (or at once, if the call thread has exited).
+                self.callThread.submit { continuation.resume() }
                 self.thread.stop()
             }
         }
@@ -175,22 +202,38 @@ final class AdminEventLoop: @unchecked Sendable {
     /// The ``KafkaAdminClient`` is gone: close in the background.
     func ownerReleased() {
         self.thread.submit {
-            self.destroy()
+            self.release()
             self.thread.stop()
         }
     }
 
-    /// Frees everything and fails what is pending. On the thread (or during a failed init); idempotent.
-    private func destroy() {
-        guard let resources = self.resources else { return }
+    /// Stops using the handle and fails what is pending, then destroys the handle on
+    /// ``callThread`` after the calls submitted there before. On ``thread``; idempotent.
+    private func release() {
+        guard let resources = self.takeResources() else { return }
+        self.callThread.submit {
+            Self.destroy(resources)
+            self.callThread.stop()
+        }
+    }
+
+    /// Takes the resources out of the client: their queues wake nobody, and pending requests
+    /// fail with ``KafkaError/Code/clientClosed``. On ``thread`` (or during a failed init).
+    private func takeResources() -> Resources? {
+        guard let resources = self.resources else { return nil }
         self.resources = nil
         rd_kafka_queue_cb_event_enable(resources.results, nil, nil)
         rd_kafka_queue_cb_event_enable(resources.main, nil, nil)
-        rd_kafka_queue_destroy(resources.results)
-        rd_kafka_queue_destroy(resources.main)
-        resources.handle.destroy()
         let waiting = self.pending
         self.pending = [:]
         for handler in waiting.values { handler(nil) }
+        return resources
+    }
+
+    /// Frees the queues and the handle (blocking while librdkafka joins its threads).
+    private static func destroy(_ resources: Resources) {
+        rd_kafka_queue_destroy(resources.results)
+        rd_kafka_queue_destroy(resources.main)
+        resources.handle.destroy()
     }
 }

@@ -14,8 +14,9 @@ import Logging
 ///
 /// The client owns one librdkafka handle and a dedicated thread: requests go
 /// through librdkafka's admin API and their results arrive on a queue that
-/// thread serves; blocking calls (metadata) run on it too, never on Swift's
-/// cooperative pool. Every call has a `timeout`, after which it throws
+/// thread serves, with librdkafka's log lines. Blocking calls (metadata) run on a
+/// second thread of the client, never on Swift's cooperative pool, so log lines
+/// arrive while a call waits. Every call has a `timeout`, after which it throws
 /// ``KafkaError/Code/timedOut``. A client released without ``close()`` closes
 /// in the background. The client is `Sendable`.
 public final class KafkaAdminClient: Sendable {
@@ -38,21 +39,21 @@ public final class KafkaAdminClient: Sendable {
 
     /// The cluster's brokers and all its topics with their partitions, leaders and replicas.
     ///
-    /// - Throws: ``KafkaError/Code/timedOut`` when no broker answers within `timeout`,
-    ///   ``KafkaError/Code/clientClosed`` once closed.
+    /// - Throws: ``KafkaError/Code/timedOut`` when no broker answers within `timeout` (when
+    ///   librdkafka could not negotiate protocol versions with a broker, the message says so and
+    ///   names the likely causes), ``KafkaError/Code/clientClosed`` once closed.
     public func metadata(timeout: Duration = .seconds(30)) async throws(KafkaError) -> KafkaClusterMetadata {
         let milliseconds = Int32(clamping: max(1, timeout.wholeMilliseconds))
+        let negotiation = self.loop.negotiation
         return try await self.loop.perform { rk throws(KafkaError) in
             var metadata: UnsafePointer<rd_kafka_metadata>?
             let err = rd_kafka_metadata(rk, 1, nil, &metadata, milliseconds)
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
                 if err == RD_KAFKA_RESP_ERR__TRANSPORT {
                     // librdkafka's answer when no broker became usable within the timeout.
-                    throw KafkaError(
-                        code: .timedOut,
-                        message: "metadata: no broker could be reached within \(timeout)",
-                        librdkafkaCode: .init(err)
-                    )
+                    var message = "metadata: no broker could be reached within \(timeout)"
+                    if negotiation.hasFailed { message += ": " + BrokerNegotiation.timeoutHint() }
+                    throw KafkaError(code: .timedOut, message: message, librdkafkaCode: .init(err))
                 }
                 throw KafkaError.rdKafka(err, context: "metadata")
             }

@@ -3,6 +3,14 @@
 /// ```swift
 /// let message = KafkaProducerMessage(topic: "myTopic", key: "user-42", value: "hello")
 /// ```
+///
+/// A message with no value is a *tombstone*: on a compacted topic it deletes its key.
+/// ``tombstone(topic:partition:key:headers:timestamp:)-(_,_,String?,_,_)`` makes one; so does `value: nil`:
+///
+/// ```swift
+/// let deleted = KafkaProducerMessage.tombstone(topic: "users", key: "user-42")
+/// let keyless = KafkaProducerMessage(topic: "users", value: nil)
+/// ```
 public struct KafkaProducerMessage: Sendable, Hashable {
     /// The topic to write to.
     public var topic: String
@@ -35,6 +43,10 @@ public struct KafkaProducerMessage: Sendable, Hashable {
     }
 
     /// Creates a message from UTF-8 strings.
+    ///
+    /// Where the arguments fit both initialisers (`value: nil` with no key, or `key: nil`),
+    /// the bytes initialiser is chosen; the message is the same.
+    @_disfavoredOverload
     public init(
         topic: String,
         partition: Int? = nil,
@@ -51,6 +63,33 @@ public struct KafkaProducerMessage: Sendable, Hashable {
             headers: headers,
             timestamp: timestamp
         )
+    }
+
+    /// A tombstone: a message with `key` and no value, which deletes `key` on a compacted topic.
+    ///
+    /// The consumer receives it with a `nil` ``KafkaMessage/value``.
+    public static func tombstone(
+        topic: String,
+        partition: Int? = nil,
+        key: [UInt8]? = nil,
+        headers: [KafkaHeader] = [],
+        timestamp: KafkaTimestamp? = nil
+    ) -> KafkaProducerMessage {
+        KafkaProducerMessage(topic: topic, partition: partition, key: key, value: nil, headers: headers, timestamp: timestamp)
+    }
+
+    /// A tombstone whose key is a UTF-8 string: a message with no value, which deletes `key` on a compacted topic.
+    ///
+    /// The consumer receives it with a `nil` ``KafkaMessage/value``.
+    @_disfavoredOverload
+    public static func tombstone(
+        topic: String,
+        partition: Int? = nil,
+        key: String?,
+        headers: [KafkaHeader] = [],
+        timestamp: KafkaTimestamp? = nil
+    ) -> KafkaProducerMessage {
+        .tombstone(topic: topic, partition: partition, key: key.map { Array($0.utf8) }, headers: headers, timestamp: timestamp)
     }
 }
 
