@@ -68,7 +68,8 @@ final class ConsumptionProgress: Sendable {
     }
 }
 
-/// The next offset to commit per partition for a set of messages (last offset + 1).
+/// The next offset to commit per partition for messages in the order the loop consumed them:
+/// the last one's offset + 1 (lower than an earlier one's after a seek back).
 private struct NextOffsets {
     private(set) var partitions: [KafkaTopicPartition] = []
 
@@ -82,7 +83,7 @@ private struct NextOffsets {
                 if last >= 0, self.partitions[last].partition == partition,
                     self.partitions[last].topic == messages[message].topic
                 {
-                    if self.partitions[last].offset.rawValue < next { self.partitions[last].offset = .offset(next) }
+                    self.partitions[last].offset = .offset(next)
                     continue
                 }
                 last = self.record(next, topic: messages[message].topic, partition: partition)
@@ -90,10 +91,10 @@ private struct NextOffsets {
         }
     }
 
-    /// Raises the next offset of a partition to `next`; returns the partition's index.
+    /// Sets the next offset of a partition to `next`; returns the partition's index.
     private mutating func record(_ next: Int64, topic: String, partition: Int) -> Int {
         if let index = self.partitions.firstIndex(where: { $0.partition == partition && $0.topic == topic }) {
-            if self.partitions[index].offset.rawValue < next { self.partitions[index].offset = .offset(next) }
+            self.partitions[index].offset = .offset(next)
             return index
         }
         self.partitions.append(KafkaTopicPartition(topic: topic, partition: partition, offset: .offset(next)))
