@@ -4,9 +4,13 @@ import Logging
 /// The logger an admin handle's callbacks write to (the handle's opaque), and what they noticed.
 final class LoggerBox: Sendable {
     let logger: Logger
+    let errorLog: ClientErrorLog
     /// Whether a log line or error event reported a failed ApiVersion request.
     let negotiation = BrokerNegotiation()
-    init(_ logger: Logger) { self.logger = logger }
+    init(_ logger: Logger) {
+        self.logger = logger
+        self.errorLog = ClientErrorLog(logger: logger)
+    }
 }
 
 /// The C callbacks of an admin client; served on its thread by `rd_kafka_poll`.
@@ -17,11 +21,10 @@ extension AdminEventLoop {
 
     static let errorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = {
         _, err, reason, opaque in
-        let name = rd_kafka_err2name(rd_kafka_resp_err_t(err)).map { String(cString: $0) } ?? "\(err)"
         let text = reason.map { String(cString: $0) } ?? ""
         guard let box = AdminEventLoop.box(opaque) else { return }
         box.negotiation.observe(text)
-        box.logger.warning("\(text)", metadata: ["kafka.error": "\(name)"])
+        box.errorLog.log(.rdKafka(rd_kafka_resp_err_t(err), context: text))
     }
 
     static let logCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Void = {

@@ -80,8 +80,8 @@ final class ConsumerEventLoop: @unchecked Sendable {
     var messageBuffer: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>
     /// Wakes librdkafka's fetchers when a full prefetch queue has drained. Thread-confined.
     var fetcherWakeUp: FetcherWakeUp
-    /// Which reported errors are also logged. Thread-confined.
-    var errorLog = RepeatedErrorFilter()
+    /// Logs reported errors, thinning out repeats.
+    let errorLog: ClientErrorLog
     /// Whether a subscribed topic that does not exist ends the message stream.
     let failOnMissingTopic: Bool
     /// How long all brokers may stay down before the message stream ends; `nil`: no limit.
@@ -104,6 +104,7 @@ final class ConsumerEventLoop: @unchecked Sendable {
         let conf = try RdKafkaConfiguration.make(properties)
 
         self.logger = logger
+        self.errorLog = ClientErrorLog(logger: logger)
         self.progress = ConsumptionProgress(signals: self.signals)
         self.partitionFilter = PartitionFilter(signals: self.signals)
         self.thread = ClientThread(name: "ak:consumer")
@@ -194,13 +195,10 @@ final class ConsumerEventLoop: @unchecked Sendable {
     // MARK: Errors
 
     /// Reports an error that does not stop the consumer: to ``errors``' observers, and to the
-    /// log, where repeats of one code are thinned out (see ``RepeatedErrorFilter``). On the thread.
+    /// log, where repeats of one code are thinned out (see ``ClientErrorLog``). On the thread.
     func report(_ error: KafkaError) {
         self.errors.emit(error)
-        guard let leftOut = self.errorLog.admit(error.librdkafkaCode?.rawValue ?? 0) else { return }
-        var metadata: Logger.Metadata = ["kafka.error": "\(error.librdkafkaCode?.name ?? "\(error.code)")"]
-        if leftOut > 0 { metadata["kafka.repeats_not_logged"] = "\(leftOut)" }
-        self.logger.warning("\(error.message)", metadata: metadata)
+        self.errorLog.log(error)
     }
 
     /// Ends the message stream once all brokers have been down for ``failAfterBrokersDown``;

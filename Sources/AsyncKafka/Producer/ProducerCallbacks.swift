@@ -37,9 +37,7 @@ enum ProducerCallbacks {
 
     static let error: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = {
         _, err, reason, opaque in
-        let level: Logger.Level = err == RD_KAFKA_RESP_ERR__FATAL.rawValue ? .critical : .warning
-        let name = rd_kafka_err2name(rd_kafka_resp_err_t(err)).map { String(cString: $0) } ?? "\(err)"
-        Self.loop(opaque)?.logger.log(level: level, "\(reason.map { String(cString: $0) } ?? "")", metadata: ["kafka.error": "\(name)"])
+        Self.loop(opaque)?.errorLog.log(.rdKafka(rd_kafka_resp_err_t(err), context: reason.map { String(cString: $0) } ?? ""))
     }
 
     /// A statistics snapshot (`statistics.interval.ms`); served by `rd_kafka_poll` on the thread.

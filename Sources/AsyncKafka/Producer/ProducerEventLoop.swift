@@ -13,6 +13,8 @@ import Synchronization
 final class ProducerEventLoop: @unchecked Sendable {
     let thread = ClientThread(name: "ak:producer")
     let logger: Logger
+    /// Logs librdkafka's error events, thinning out repeats.
+    let errorLog: ClientErrorLog
     let handle: KafkaHandle
     /// librdkafka's main queue, where delivery reports, errors and logs arrive.
     private let mainQueue: OpaquePointer
@@ -48,6 +50,7 @@ final class ProducerEventLoop: @unchecked Sendable {
         properties["log.queue"] = "true"
         let conf = try RdKafkaConfiguration.make(properties)
         self.logger = logger
+        self.errorLog = ClientErrorLog(logger: logger)
         self.transactionalID = properties["transactional.id"].flatMap { $0.isEmpty ? nil : $0 }
         ProducerCallbacks.install(on: conf)
         // The handle's opaque must be `self`, which exists only once every stored property is set:
