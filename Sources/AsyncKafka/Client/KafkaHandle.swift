@@ -60,11 +60,6 @@ final class KafkaHandle: @unchecked Sendable {
         return isKey(first) ? String(first) : nil
     }
 
-    /// The client's name as librdkafka reports it (e.g. `rdkafka#consumer-1`).
-    var name: String {
-        String(cString: rd_kafka_name(self.pointer))
-    }
-
     /// The fatal error librdkafka has raised on this handle, if any.
     func raisedFatalError() -> KafkaError? {
         var text = [CChar](repeating: 0, count: 512)

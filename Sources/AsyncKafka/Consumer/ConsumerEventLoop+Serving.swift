@@ -53,7 +53,7 @@ extension ConsumerEventLoop {
             let count = rd_kafka_consume_batch_queue(resources.queue, 0, self.messageBuffer, min(wanted, self.batchSize))
             self.fetcherWakeUp.observe(queueLength: Int(rd_kafka_queue_length(resources.queue)), handle: resources.handle.pointer)
             if count <= 0 {
-                return self.flushLingering(force: false)
+                return self.flushLingering()
             }
             var failure: KafkaError?
             var usable = count
@@ -84,10 +84,10 @@ extension ConsumerEventLoop {
     }
 
     /// Hands a partial lingering batch over once its wait is over; returns the wait left otherwise.
-    private func flushLingering(force: Bool) -> Int? {
+    private func flushLingering() -> Int? {
         guard !self.lingering.isEmpty, let since = self.lingeringSince else { return nil }
         let left = self.lingerMilliseconds - Int((ContinuousClock.now - since).wholeMilliseconds)
-        guard force || left <= 0 else { return max(1, left) }
+        guard left <= 0 else { return max(1, left) }
         let batch = self.lingering
         self.lingering = []
         _ = self.hand(batch)

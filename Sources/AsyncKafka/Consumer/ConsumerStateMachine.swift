@@ -13,8 +13,6 @@ struct ConsumerStateMachine {
     }
 
     private(set) var state = State.running
-    /// Whether the ``KafkaConsumer`` that owns the loop still exists.
-    private var ownerAlive = true
     /// Whether an iterator of the message stream is alive.
     private var iterating = false
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
@@ -52,8 +50,7 @@ struct ConsumerStateMachine {
 
     /// The ``KafkaConsumer`` was deinitialised: close unless an iterator still reads the stream.
     mutating func ownerReleased() -> CloseAction {
-        self.ownerAlive = false
-        return self.iterating ? .none : self.closeRequested()
+        self.iterating ? .none : self.closeRequested()
     }
 
     enum WaitAction {
