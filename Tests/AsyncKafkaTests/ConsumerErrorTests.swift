@@ -19,7 +19,7 @@ struct ConsumerErrorTests {
         try await consumer.subscribe(to: [topic])
         let loop = Task { for try await _ in consumer.messages {} }
         let error = try #require(await first(of: errors, within: .seconds(30)) { $0.code == .unknownTopicOrPartition })
-        #expect(error.librdkafkaCode?.name == "UNKNOWN_TOPIC_OR_PART")
+        #expect(error.librdkafkaCode == .unknownTopicOrPartition)
         await consumer.close()
         // The loop ended because of the close, not because of the error.
         try await loop.value
@@ -46,7 +46,7 @@ struct ConsumerErrorTests {
         let consumer = try KafkaConsumer(configuration: .init(bootstrapServers: Self.nowhere, groupID: Unique.name("group")))
         let errors = consumer.errors
         try await consumer.subscribe(to: ["t"])
-        let error = try #require(await first(of: errors, within: .seconds(30)) { $0.librdkafkaCode?.name == "_ALL_BROKERS_DOWN" })
+        let error = try #require(await first(of: errors, within: .seconds(30)) { $0.librdkafkaCode == .allBrokersDown })
         #expect(error.code == .timedOut)
         await consumer.close()
     }
@@ -63,7 +63,7 @@ struct ConsumerErrorTests {
         }
         let elapsed = ContinuousClock.now - started
         #expect(error?.code == .timedOut)
-        #expect(error?.librdkafkaCode?.name == "_ALL_BROKERS_DOWN")
+        #expect(error?.librdkafkaCode == .allBrokersDown)
         #expect(elapsed >= .seconds(2) && elapsed < .seconds(15), "\(elapsed)")
         await consumer.close()
     }
@@ -80,7 +80,7 @@ struct ConsumerErrorTests {
         try await consumer.subscribe(to: ["t"])
         let failures = Task {
             var count = 0
-            for await error in errors where error.librdkafkaCode?.name == "_TRANSPORT" {
+            for await error in errors where error.librdkafkaCode == .transport {
                 count += 1
                 if count == 2 { break }
             }

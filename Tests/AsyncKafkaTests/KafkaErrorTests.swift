@@ -44,3 +44,21 @@ struct KafkaErrorTests {
         #expect(result <= report + 1, "Result \(result) bytes, report \(report) bytes")
     }
 }
+
+@Suite("Named librdkafka codes")
+struct LibrdkafkaCodeNameTests {
+    @Test("each named code carries librdkafka's name for it")
+    func names() {
+        let named: [(KafkaError.LibrdkafkaCode, String)] = [
+            (.transport, "_TRANSPORT"), (.resolve, "_RESOLVE"), (.allBrokersDown, "_ALL_BROKERS_DOWN"),
+            (.timedOut, "_TIMED_OUT"), (.messageTimedOut, "_MSG_TIMED_OUT"), (.queueFull, "_QUEUE_FULL"),
+            (.ssl, "_SSL"), (.authentication, "_AUTHENTICATION"), (.saslAuthenticationFailed, "SASL_AUTHENTICATION_FAILED"),
+            (.fatal, "_FATAL"), (.fenced, "_FENCED"), (.producerFenced, "PRODUCER_FENCED"),
+            (.unknownTopicOrPartition, "UNKNOWN_TOPIC_OR_PART"), (.messageSizeTooLarge, "MSG_SIZE_TOO_LARGE"),
+            (.topicAuthorizationFailed, "TOPIC_AUTHORIZATION_FAILED"), (.groupAuthorizationFailed, "GROUP_AUTHORIZATION_FAILED"),
+            (.maxPollExceeded, "_MAX_POLL_EXCEEDED"), (.autoOffsetReset, "_AUTO_OFFSET_RESET"),
+            (.rebalanceInProgress, "REBALANCE_IN_PROGRESS"),
+        ]
+        for (code, name) in named { #expect(code.name == name) }
+    }
+}
