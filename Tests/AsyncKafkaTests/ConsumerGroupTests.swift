@@ -184,3 +184,36 @@ struct ConsumerGroupTests {
         await consumer.close()
     }
 }
+
+@Suite("Subscription")
+struct SubscriptionTests {
+    @Test("subscription() lists the topics; unsubscribe() revokes the partitions, commits what was consumed and keeps the consumer open")
+    func unsubscribe() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("unsubscribe")
+        try cluster.createTopic(topic, partitions: 1)
+        _ = try await cluster.produce((0..<10).map { "m\($0)" }, to: topic)
+        let group = Unique.name("group")
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: group))
+        #expect(try await consumer.subscription() == [])
+        let events = consumer.rebalanceEvents
+        try await consumer.subscribe(to: [topic])
+        #expect(try await consumer.subscription() == [topic])
+
+        var iterator = consumer.messages.makeAsyncIterator()
+        for _ in 0..<4 { _ = try await iterator.next() }  // consumed 0-2, holds 3
+        try await consumer.unsubscribe()
+        var revoked: [KafkaTopicPartition] = []
+        for await event in events {
+            if case .revoked(let partitions) = event { revoked = partitions; break }
+        }
+        #expect(revoked.map(\.partition) == [0])
+        #expect(try await consumer.subscription() == [])
+        #expect(try await consumer.assignment() == [])
+
+        // Still open: it can read the partition again by assignment, from the committed offset.
+        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)])
+        #expect(try await iterator.next()?.offset == 3)
+        await consumer.close()
+    }
+}

@@ -111,6 +111,29 @@ public actor KafkaConsumer {
         }
     }
 
+    /// Leaves the subscription: the group revokes this consumer's partitions (the rebalance
+    /// handler runs, and with auto-commit on the consumed offsets are committed), and the
+    /// message loop waits until the consumer subscribes or is assigned partitions again.
+    ///
+    /// The consumer stays open; ``close()`` also leaves the group.
+    public func unsubscribe() async throws(KafkaError) {
+        try await self.loop.perform { _, resources throws(KafkaError) in
+            let err = rd_kafka_unsubscribe(resources.handle.pointer)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "unsubscribe") }
+        }
+    }
+
+    /// The topics (and `^` patterns) this consumer is subscribed to; empty when it is not subscribed.
+    public func subscription() async throws(KafkaError) -> [String] {
+        try await self.loop.perform { _, resources throws(KafkaError) in
+            var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+            let err = rd_kafka_subscription(resources.handle.pointer, &list)
+            defer { if let list { rd_kafka_topic_partition_list_destroy(list) } }
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "subscription") }
+            return list.map { TopicPartitionList.partitions(of: $0).map(\.topic) } ?? []
+        }
+    }
+
     /// Reads exactly `partitions`, from the offset given for each, without a consumer group rebalance.
     ///
     /// Replaces any previous assignment. `.stored` starts from the group's
