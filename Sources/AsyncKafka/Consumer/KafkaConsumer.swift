@@ -15,12 +15,9 @@ import Logging
 ///
 /// The consumer owns one librdkafka consumer handle and a dedicated thread
 /// that serves its queues; no blocking librdkafka call runs on Swift's
-/// cooperative thread pool. Ending the iteration of ``messages`` (normally,
-/// with `break`, by a thrown error or by cancelling the task) closes the
-/// consumer: the offsets of what the loop consumed are committed (when
-/// auto-commit is on), the consumer leaves its group and everything is freed.
-/// ``close()`` does the same explicitly and waits for it. If the consumer is
-/// released without either, it closes in the background.
+/// cooperative thread pool. Ending the iteration of ``messages``, however it
+/// ends, closes the consumer; ``close()`` does the same and waits for it. What
+/// is committed then: <doc:ConsumingMessages#End-the-loop-close-the-consumer>.
 public actor KafkaConsumer {
     let loop: ConsumerEventLoop
     private let groupID: String?
@@ -158,7 +155,7 @@ public actor KafkaConsumer {
 
     /// Commits the offsets of every message the loop has consumed so far and waits for the broker's answer.
     ///
-    /// A message is consumed once the loop has asked for the next one; to commit
+    /// What counts as consumed: <doc:ConsumingMessages#Offsets-and-commits>; to commit
     /// the message you are processing, use ``commit(_:)``. With automatic offset storing off,
     /// it commits what ``store(_:)`` stored instead. The offsets of the partitions this consumer
     /// reads are sent as such, so returning means the broker took them; with nothing stored

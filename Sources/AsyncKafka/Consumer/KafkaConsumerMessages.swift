@@ -14,18 +14,10 @@ import Synchronization
 ///
 /// - The sequence can be iterated **once**: a second iterator throws
 ///   ``KafkaError/Code/alreadyIterating``.
-/// - A message counts as *consumed* once the loop asks for the next one: its
-///   offset is then stored, and committed by auto-commit, ``KafkaConsumer/commit()``
-///   or the close. The message the loop was working on when it ended (by
-///   `break`, a thrown error or cancellation) is not committed, so it is read
-///   again by the next consumer of the group: at-least-once, nothing lost.
-///   ``KafkaConsumer/commit(_:)`` commits a message explicitly.
-/// - When the iteration ends — the loop finishes, `break`s, throws, or its task
-///   is cancelled — the consumer **closes**: the consumed offsets are committed
-///   (with auto-commit on), the consumer leaves its group and frees its
-///   resources. `await consumer.close()` waits for that. Cancellation and
-///   ``KafkaConsumer/close()`` take effect at the next message: batches still
-///   buffered are not handed out.
+/// - A message counts as *consumed* once the loop asks for the next one
+///   (<doc:ConsumingMessages#Offsets-and-commits>).
+/// - When the iteration ends, however it ends, the consumer **closes**
+///   (<doc:ConsumingMessages#End-the-loop-close-the-consumer>).
 /// - A non-retriable error ends the iteration by throwing a ``KafkaError``;
 ///   retriable ones go to ``KafkaConsumer/errors`` and the stream goes on
 ///   (<doc:ConsumingMessages#Errors>).

@@ -134,8 +134,8 @@ final class ProducerEventLoop: @unchecked Sendable {
     /// the thread leaves the reports to that sender, which serves them every
     /// ``messagesPerServe`` enqueues as a C producer polls as it produces, and looks again
     /// after ``reportDeferralMilliseconds``; once the sender has stopped, it serves them itself.
-    /// Waking the thread for each round of reports cost the sender a context switch every
-    /// ~50 µs at a million messages a second (and the latency pipeline one per message).
+    /// Waking the thread for each round of reports would cost the sender a context switch
+    /// per round (and the latency pipeline one per message).
     /// Returns how long to sleep when it defers.
     private func deferReports() -> ClientThread.Sleep? {
         // The flag is set before the waiters are read, and a sender that starts waiting reads it
