@@ -3,6 +3,7 @@ import AsyncKafkaTesting
 import Logging
 import ServiceLifecycle
 import ServiceLifecycleTestKit
+import Synchronization
 import Testing
 
 @Suite("swift-service-lifecycle integration")
@@ -55,12 +56,66 @@ struct ServiceLifecycleTests {
         #expect(delivered.high == 6)
     }
 
-    @Test("run() returns when the consumer is closed without a shutdown")
-    func runEndsWhenConsumerCloses() async throws {
+    @Test("in a ServiceGroup, the consumer's run() outlives its message loop; the group runs on until its shutdown")
+    func runOutlivesMessageLoop() async throws {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("lifecycle-loop")
+        try cluster.createTopic(topic, partitions: 1)
+        _ = try await cluster.produce(["a", "b"], to: topic)
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
+        try await consumer.subscribe(to: [topic])
+        let other = Beacon()
+        let logger = Logger(label: "lifecycle-test") { _ in SwiftLogNoOpLogHandler() }
+
+        try await testGracefulShutdown { trigger in
+            let services = ServiceGroup(services: [consumer, other], logger: logger)
+            let running = Task { try await services.run() }
+            // The message loop ends (break): the consumer closes, and its run() must not return.
+            _ = try await collect(1, from: consumer)
+            await consumer.close()
+            try await other.waitUntilRunning()
+            trigger.triggerGracefulShutdown()
+            try await running.value
+            // Had the consumer's run() returned, the group (.cancelGroup) would have cancelled the other service.
+            #expect(!other.wasCancelled)
+            #expect(other.stoppedGracefully)
+        }
+    }
+
+    @Test("outside a group, run() returns when its task is cancelled, and the consumer is closed")
+    func runEndsOnCancellation() async throws {
         let cluster = try EmbeddedKafkaCluster()
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        async let running: Void = consumer.run()
-        await consumer.close()
-        try await running
+        let running = Task { try await consumer.run() }
+        running.cancel()
+        try await running.value
+        let closed = await #expect(throws: KafkaError.self) { try await consumer.assignment() }
+        #expect(closed?.code == .clientClosed)
+    }
+}
+
+/// A service that runs until graceful shutdown, recording how it ended.
+private final class Beacon: Service, @unchecked Sendable {
+    private let state = Mutex<(running: Bool, cancelled: Bool, graceful: Bool)>((false, false, false))
+    private let (started, startedContinuation) = AsyncStream<Void>.makeStream()
+
+    var wasCancelled: Bool { self.state.withLock { $0.cancelled } }
+    var stoppedGracefully: Bool { self.state.withLock { $0.graceful } }
+
+    func run() async throws {
+        self.state.withLock { $0.running = true }
+        self.startedContinuation.yield()
+        do {
+            try await gracefulShutdown()
+            self.state.withLock { $0.graceful = true }
+        } catch {
+            self.state.withLock { $0.cancelled = true }
+        }
+    }
+
+    /// Returns once ``run()`` has started.
+    func waitUntilRunning() async throws {
+        if self.state.withLock({ $0.running }) { return }
+        for await _ in self.started { return }
     }
 }

@@ -21,11 +21,14 @@ extension KafkaConsumer: Service {
     /// *before* the service that iterates its messages, so that the consumer closes
     /// first and ends that service's `for try await` loop cleanly.
     ///
-    /// `run()` also returns when the consumer closes for another reason (its message loop
-    /// ended, ``close()`` was called) or the task is cancelled (it then closes the consumer).
-    /// Using the consumer as a `Service` is optional.
+    /// When the consumer closes for another reason while the group runs (its message loop
+    /// ended, ``close()`` was called), `run()` does not return: a service that returns makes a
+    /// `ServiceGroup` (with its default `.cancelGroup`) shut every other service down. It
+    /// returns at graceful shutdown, or when its task is cancelled (it then closes the
+    /// consumer). Using the consumer as a `Service` is optional.
     ///
-    /// - Throws: The ``KafkaError`` that stopped the consumer, if an error did.
+    /// - Throws: The ``KafkaError`` that stopped the consumer, if an error did (at once: the
+    ///   group decides what a failed service means).
     public nonisolated func run() async throws {
         let loop = self.loop
         await withGracefulShutdownHandler {
@@ -36,5 +39,7 @@ extension KafkaConsumer: Service {
         }
         await self.close()
         if let failure = loop.failure { throw failure }
+        // Closed: wait for the group's shutdown (at once if it caused the close); a cancellation ends the wait.
+        try? await gracefulShutdown()
     }
 }
