@@ -1,4 +1,4 @@
-import AsyncKafka
+@testable import AsyncKafka
 import AsyncKafkaTesting
 import Testing
 
@@ -95,5 +95,59 @@ struct ProducerTests {
         let report = try await producer.send(KafkaProducerMessage(topic: topic, partition: 1, value: "fine"))
         #expect(report.offset == 0)
         await producer.close()
+    }
+}
+
+/// A sender waiting for room in a full queue leaves when its time is up or its task is cancelled.
+@Suite("Producer queue waits")
+struct ProducerQueueWaitTests {
+    /// A producer whose queue (one message) stays full: the brokers are down.
+    private func fullProducer() async throws -> (KafkaProducer, String, EmbeddedKafkaCluster) {
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("full")
+        try cluster.createTopic(topic, partitions: 1)
+        try cluster.setAllBrokersDown()
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration(queueLimit: 1))
+        try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, value: "fills the queue"))
+        return (producer, topic, cluster)
+    }
+
+    @Test("send(_:queueTimeout:) throws timedOut (queueFull) once the timeout has passed, and sends nothing")
+    func queueTimeout() async throws {
+        let (producer, topic, cluster) = try await self.fullProducer()
+        let started = ContinuousClock.now
+        let error = await #expect(throws: KafkaError.self) {
+            try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "late"), queueTimeout: .milliseconds(500))
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(error?.code == .timedOut)
+        #expect(error?.librdkafkaCode == .queueFull)
+        #expect(elapsed >= .milliseconds(500) && elapsed < .seconds(10), "\(elapsed)")
+        #expect(producer.queuedMessageCount == 1)
+        await producer.close(timeout: .zero)
+        _ = cluster
+    }
+
+    @Test("cancelling a send that waits for room ends the wait at once with cancelled")
+    func cancelWaitingSend() async throws {
+        let (producer, topic, cluster) = try await self.fullProducer()
+        let sending = Task {
+            try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "cancelled"))
+        }
+        // Wait (bounded) until the sender is waiting for room, not merely about to.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while producer.loop.spaceWaiters.withLock({ $0.count }) == 0 && ContinuousClock.now < deadline {
+            await Task.yield()
+        }
+        #expect(producer.loop.spaceWaiters.withLock { $0.count } == 1)
+        sending.cancel()
+        let result = await sending.result
+        #expect(throws: KafkaError.self) { try result.get() }
+        #expect((try? result.get()) == nil)
+        if case .failure(let error as KafkaError) = result { #expect(error.code == .cancelled) }
+        #expect(producer.loop.spaceWaiters.withLock { $0.count } == 0)
+        #expect(producer.queuedMessageCount == 1)
+        await producer.close(timeout: .zero)
+        _ = cluster
     }
 }

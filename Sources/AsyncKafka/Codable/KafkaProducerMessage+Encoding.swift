@@ -41,7 +41,7 @@ extension KafkaProducer {
     /// ```
     ///
     /// - Throws: ``KafkaError`` with code ``KafkaError/Code/encodingFailed`` when the encoder
-    ///   fails (nothing is sent), or any error of ``send(_:)``.
+    ///   fails (nothing is sent), or any error of ``send(_:queueTimeout:)``.
     @discardableResult
     public func send<Value: Encodable>(
         encodable value: Value,

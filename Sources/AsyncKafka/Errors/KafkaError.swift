@@ -17,7 +17,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of failure.
     public let code: Code
     /// Everything but the code, boxed: a `KafkaError` is three words, so a `Result` holding
-    /// one is no larger than one holding a ``KafkaDeliveryReport`` (``KafkaProducer/send(contentsOf:)``
+    /// one is no larger than one holding a ``KafkaDeliveryReport`` (``KafkaProducer/send(contentsOf:queueTimeout:)``
     /// returns a `Result` per message).
     private let details: Box
 

@@ -3,7 +3,7 @@ import Synchronization
 
 /// The senders of a batch of messages waiting for their delivery reports:
 /// one object, one allocation of slots and one continuation per batch, however
-/// many messages it holds. ``KafkaProducer/send(_:)`` uses a batch of one.
+/// many messages it holds. ``KafkaProducer/send(_:queueTimeout:)`` uses a batch of one.
 ///
 /// Each enqueued message carries the address of its slot as librdkafka's
 /// per-message opaque. The delivery-report callback copies the report's plain

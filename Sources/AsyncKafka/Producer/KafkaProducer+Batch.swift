@@ -13,21 +13,27 @@ extension KafkaProducer {
     /// ```
     ///
     /// Each result is the message's ``KafkaDeliveryReport``, or the
-    /// ``KafkaError`` that ``send(_:)`` would have thrown for it:
+    /// ``KafkaError`` that ``send(_:queueTimeout:)`` would have thrown for it:
     /// ``KafkaError/Code/invalidArgument`` or ``KafkaError/Code/messageTooLarge``
     /// for a message refused before it was enqueued,
     /// ``KafkaError/Code/unknownTopicOrPartition``, a delivery failure,
     /// ``KafkaError/Code/purged`` when ``close(timeout:)`` ran out of time,
     /// ``KafkaError/Code/clientClosed`` for messages not enqueued because the
     /// producer was closing, ``KafkaError/Code/cancelled`` for messages not
-    /// enqueued because the task was cancelled while waiting for room.
+    /// enqueued because the task was cancelled while waiting for room,
+    /// ``KafkaError/Code/timedOut`` for those not enqueued because there was no room
+    /// within `queueTimeout` (`nil`: wait until there is).
     /// Messages already enqueued cannot be recalled, so the call always waits
     /// for their reports.
     ///
     /// Order: messages for the same partition are stored in the order given
     /// (with ``KafkaProducerConfiguration/enableIdempotence`` also across retries).
-    public func send(contentsOf messages: [KafkaProducerMessage]) async -> [Result<KafkaDeliveryReport, KafkaError>] {
+    public func send(
+        contentsOf messages: [KafkaProducerMessage],
+        queueTimeout: Duration? = nil
+    ) async -> [Result<KafkaDeliveryReport, KafkaError>] {
         guard !messages.isEmpty else { return [] }
+        let deadline = queueTimeout.map { ContinuousClock.now + $0 }
         let messages = messages.withCurrentTraceContext()
         self.loop.reportWaiterArrived()
         defer { self.loop.reportWaiterLeft() }
@@ -40,7 +46,7 @@ extension KafkaProducer {
             case .queueFull(let stoppedAt, let generation):
                 next = stoppedAt
                 do throws(KafkaError) {
-                    try await self.waitForSpace(after: generation)
+                    try await self.waitForSpace(after: generation, deadline: deadline)
                 } catch {
                     Self.fail(batch, from: next, count: messages.count, with: error)
                     break enqueueing

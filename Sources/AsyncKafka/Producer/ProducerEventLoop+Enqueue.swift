@@ -6,7 +6,7 @@ extension ProducerEventLoop {
     /// What became of an attempt to enqueue one message.
     enum EnqueueResult {
         case queued
-        /// librdkafka's queue is full; wait for room with ``waitForSpace(after:)``.
+        /// librdkafka's queue is full; wait for room with ``waitForSpace(after:deadline:)``.
         case queueFull(generation: Int)
     }
 

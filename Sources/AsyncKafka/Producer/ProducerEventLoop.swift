@@ -91,18 +91,41 @@ final class ProducerEventLoop: @unchecked Sendable {
         }
     }
 
-    /// Waits until delivery reports have freed room since `generation` (or the producer closes).
-    nonisolated(nonsending) func waitForSpace(after generation: Int) async {
+    /// Waits until delivery reports have freed room since `generation`, the producer closes,
+    /// the task is cancelled or `deadline` passes — whichever comes first; the caller tells which.
+    nonisolated(nonsending) func waitForSpace(after generation: Int, deadline: ContinuousClock.Instant?) async {
         self.reportWaiterArrived()
         defer { self.reportWaiterLeft() }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let waiting = self.spaceWaiters.withLock { waiters in
-                // Read under the waiters' lock: a later round of reports takes this waiter.
-                let stillFull = self.deliveryGeneration.load(ordering: .sequentiallyConsistent) == generation
-                return waiters.wait(continuation, stillFull: stillFull)
+        // The waiter's id once it waits, and whether its task was cancelled before it did.
+        let registration = Mutex<(id: Int?, cancelled: Bool)>((nil, false))
+        var timer: Task<Void, Never>?
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let id = registration.withLock { registration -> Int? in
+                    guard !registration.cancelled else { return nil }
+                    registration.id = self.spaceWaiters.withLock { waiters in
+                        // Read under the waiters' lock: a later round of reports takes this waiter.
+                        let stillFull = self.deliveryGeneration.load(ordering: .sequentiallyConsistent) == generation
+                        return waiters.wait(continuation, stillFull: stillFull)
+                    }
+                    return registration.id
+                }
+                guard let id else { return continuation.resume() }
+                if let deadline {
+                    timer = Task {
+                        try? await Task.sleep(until: deadline)
+                        self.spaceWaiters.withLock { $0.remove(id) }?.resume()
+                    }
+                }
             }
-            if !waiting { continuation.resume() }
+        } onCancel: {
+            let id = registration.withLock { registration in
+                registration.cancelled = true
+                return registration.id
+            }
+            if let id { self.spaceWaiters.withLock { $0.remove(id) }?.resume() }
         }
+        timer?.cancel()
     }
 
     /// Delivery reports were served: a new generation, and the senders waiting for room retry.
