@@ -125,7 +125,7 @@ struct ConsumeCommand: AsyncParsableCommand {
             progress.erase()
             StandardStreams.writeLine(MessageFormatter.line(for: message, format: self.format, keySeparator: self.keyDelimiter))
             printed += 1
-            if committing { try await Self.store(message, in: consumer) }
+            if committing { try Self.store(message, in: consumer) }
             if let count = self.count, printed >= count {
                 // Commit before ending the loop, which closes the consumer: a failure is reported.
                 if committing { try await consumer.commit() }
@@ -139,9 +139,9 @@ struct ConsumeCommand: AsyncParsableCommand {
 
 extension ConsumeCommand {
     /// Stores a printed message's offset, for the next commit.
-    static func store(_ message: KafkaMessage, in consumer: KafkaConsumer) async throws(KafkaError) {
+    static func store(_ message: KafkaMessage, in consumer: KafkaConsumer) throws(KafkaError) {
         do {
-            try await consumer.store(message)
+            try consumer.store(message)
         } catch where error.code == .partitionNotAssigned {
             // A rebalance moved the partition to another member, which reads the message again.
         }

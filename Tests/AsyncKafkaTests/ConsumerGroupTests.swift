@@ -97,7 +97,7 @@ struct ConsumerGroupTests {
         for try await message in first.messages {
             count += 1
             // Only every message up to offset 2 is "processed".
-            if message.offset <= 2 { try await first.store(message) }
+            if message.offset <= 2 { try first.store(message) }
             if count == 8 { break }
         }
         await first.close()
@@ -120,7 +120,7 @@ struct ConsumerGroupTests {
         let consumer = try KafkaConsumer(configuration: configuration)
         try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
         let stranger = KafkaMessage(topic: topic, partition: 1, offset: 0, value: nil)
-        let error = await #expect(throws: KafkaError.self) { try await consumer.store(stranger) }
+        let error = #expect(throws: KafkaError.self) { try consumer.store(stranger) }
         #expect(error?.code == .partitionNotAssigned)
         await consumer.close()
     }

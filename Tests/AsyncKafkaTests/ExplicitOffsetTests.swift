@@ -78,7 +78,7 @@ struct ExplicitOffsetTests {
                 guard offsets.count == 5 else { continue }
                 switch testCase.action {
                 case .commitMessage: try await consumer.commit(message)
-                case .storeMessage: try await consumer.store(message)
+                case .storeMessage: try consumer.store(message)
                 }
                 switch testCase.ending {
                 case .breakLoop: return offsets
@@ -149,7 +149,7 @@ struct ExplicitOffsetTests {
         #expect(message.offset == 4)
         switch action {
         case .commitMessage: try await consumer.commit(message)
-        case .storeMessage: try await consumer.store(message)
+        case .storeMessage: try consumer.store(message)
         }
         try await consumer.unassign()  // while the loop still holds the fifth message
         await consumer.close()
@@ -191,5 +191,48 @@ extension ExplicitOffsetTests {
         await consumer.close()
         #expect(offsets == [0, 1, 2, 3, 4, 0, 1, 2])
         #expect(try await committedOffset(topic: topic, group: group, cluster: cluster) == .offset(2))
+    }
+}
+
+extension ExplicitOffsetTests {
+    @Test("commit and store of an explicit offset list: what is given is what the group gets; bad lists are refused")
+    func explicitLists() async throws {
+        let cluster = try Self.cluster.get()
+        let topic = Unique.name("lists")
+        try cluster.createTopic(topic, partitions: 2)
+        _ = try await cluster.produce((0..<6).map { "a\($0)" }, to: topic, partition: 0)
+        _ = try await cluster.produce((0..<6).map { "b\($0)" }, to: topic, partition: 1)
+        let group = Unique.name("group")
+        var configuration = cluster.consumerConfiguration(group: group)
+        configuration.enableAutoOffsetStore = false
+        let consumer = try KafkaConsumer(configuration: configuration)
+        try await consumer.assign([0, 1].map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) })
+        var iterator = consumer.messages.makeAsyncIterator()
+        _ = try await iterator.next()
+
+        try await consumer.commit([KafkaTopicPartition(topic: topic, partition: 0, offset: .offset(4))])
+        try consumer.store([KafkaTopicPartition(topic: topic, partition: 1, offset: .offset(2))])
+        for bad in [[], [KafkaTopicPartition(topic: topic, partition: 0, offset: .end)]] {
+            let commitError = await #expect(throws: KafkaError.self) { try await consumer.commit(bad) }
+            #expect(commitError?.code == .invalidArgument)
+            let storeError = #expect(throws: KafkaError.self) { try consumer.store(bad) }
+            #expect(storeError?.code == .invalidArgument)
+        }
+        await consumer.close()  // commits the stored offset of partition 1
+
+        let reader = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: group))
+        let committed = try await reader.committed([0, 1].map { KafkaTopicPartition(topic: topic, partition: $0) }, timeout: .seconds(20))
+        await reader.close()
+        #expect(committed.map(\.offset) == [.offset(4), .offset(2)])
+    }
+
+    @Test("the values a user's own tests need can be made: KafkaError, KafkaDeliveryReport, KafkaTopicResult")
+    func userConstructibleValues() {
+        let error = KafkaError(code: .timedOut, message: "no broker answered", librdkafkaCode: .allBrokersDown)
+        #expect(error.code == .timedOut && error.librdkafkaCode == .allBrokersDown && error.isRetriable)
+        let report = KafkaDeliveryReport(topic: "t", partition: 1, offset: 42)
+        #expect(report.offset == 42 && report.timestamp == nil)
+        let result = KafkaTopicResult(name: "t", error: error)
+        #expect(result.error == error)
     }
 }

@@ -28,7 +28,7 @@ enum SwiftConsumeLoops {
 
     /// `for try await message in consumer.messages` until `expected` messages arrived, checking
     /// each value's length, busy-waiting `busyNanoseconds` per message (0: none), and with
-    /// `storeEach` storing each message's offset (`try await consumer.store(message)`; pass
+    /// `storeEach` storing each message's offset (`try consumer.store(message)`; pass
     /// `enable.auto.offset.store=false` in `properties`).
     /// Time: from the first message to the last. Runs on the caller's actor (`#isolation`):
     /// nonisolated callers iterate on the global executor, `@MainActor` ones on the main actor.
@@ -50,7 +50,7 @@ enum SwiftConsumeLoops {
             count += 1
             if message.value?.count != size { wrongLength += 1 }
             busyWait(nanoseconds: busyNanoseconds)
-            if storeEach { try await consumer.store(message) }
+            if storeEach { try consumer.store(message) }
             if count == expected { break }
         }
         let last = clock.now

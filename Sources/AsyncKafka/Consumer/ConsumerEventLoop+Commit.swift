@@ -86,11 +86,9 @@ extension ConsumerEventLoop {
         }
     }
 
-    /// Stores `message`'s offset for the next commit, on the caller's thread (see ``OffsetStore``).
+    /// Stores `next` as the next offset to commit for `topic`[`partition`], on the caller's thread (see ``OffsetStore``).
     /// - Throws: the error that stopped the consumer, or ``KafkaError/Code/clientClosed``, once it is stopping.
-    func store(_ message: KafkaMessage) throws(KafkaError) {
-        try self.offsetStore.store(
-            topic: message.topic, partition: message.partition, offset: message.offset, closed: self.stoppedError
-        )
+    func store(next: Int64, topic: String, partition: Int) throws(KafkaError) {
+        try self.offsetStore.store(next: next, topic: topic, partition: partition, closed: self.stoppedError)
     }
 }

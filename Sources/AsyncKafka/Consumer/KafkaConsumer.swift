@@ -185,16 +185,48 @@ public actor KafkaConsumer {
     ///
     /// Cheap enough to call for every message: it runs on the caller's thread, with no hop to
     /// the consumer's actor or thread.
-    nonisolated(nonsending) public func store(_ message: KafkaMessage) async throws(KafkaError) {
+    public nonisolated func store(_ message: KafkaMessage) throws(KafkaError) {
+        try self.store(next: message.offset + 1, topic: message.topic, partition: message.partition)
+    }
+
+    /// Stores `next` as the next offset to commit for `topic`[`partition`].
+    private nonisolated func store(next: Int64, topic: String, partition: Int) throws(KafkaError) {
         do {
-            try self.loop.store(message)
+            try self.loop.store(next: next, topic: topic, partition: partition)
         } catch where error.code == .unknownTopicOrPartition {
             // librdkafka says "unknown partition" for one this consumer has never been assigned.
             throw KafkaError(
                 code: .partitionNotAssigned,
-                message: "cannot store the offset of \(message.topic)[\(message.partition)]: not assigned to this consumer",
+                message: "cannot store the offset of \(topic)[\(partition)]: not assigned to this consumer",
                 librdkafkaCode: error.librdkafkaCode
             )
+        }
+    }
+
+    /// Commits `offsets` — for each partition the next offset to read, that is the last
+    /// processed message's offset + 1 — and waits for the broker's answer.
+    ///
+    /// - Throws: as ``commit(_:)-(KafkaMessage)``; ``KafkaError/Code/invalidArgument`` for an
+    ///   offset that is not absolute (`.stored`, `.end`, …) or an empty list.
+    public func commit(_ offsets: [KafkaTopicPartition]) async throws(KafkaError) {
+        try Self.validateExplicit(offsets, "commit")
+        try await self.loop.commit(offsets)
+    }
+
+    /// Stores `offsets` — for each partition the next offset to read — for the next commit,
+    /// as ``store(_:)-(KafkaMessage)`` does for one message.
+    ///
+    /// - Throws: as ``store(_:)-(KafkaMessage)``; ``KafkaError/Code/invalidArgument`` for an
+    ///   offset that is not absolute, or an empty list.
+    public nonisolated func store(_ offsets: [KafkaTopicPartition]) throws(KafkaError) {
+        try Self.validateExplicit(offsets, "store")
+        for offset in offsets { try self.store(next: offset.offset.rawValue, topic: offset.topic, partition: offset.partition) }
+    }
+
+    private static func validateExplicit(_ offsets: [KafkaTopicPartition], _ what: String) throws(KafkaError) {
+        guard !offsets.isEmpty else { throw KafkaError(code: .invalidArgument, message: "\(what) needs at least one offset") }
+        for offset in offsets where !offset.offset.isAbsolute || offset.partition < 0 || offset.topic.isEmpty {
+            throw KafkaError(code: .invalidArgument, message: "cannot \(what) \(offset): give a topic, a partition and an absolute offset")
         }
     }
 

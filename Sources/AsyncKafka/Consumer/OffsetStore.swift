@@ -48,19 +48,20 @@ final class OffsetStore: Sendable {
         self.state.withLock { $0.handle = handle.pointer }
     }
 
-    /// Stores `offset + 1` as the next offset to commit for `topic`[`partition`]: the application's
+    /// Stores `next` as the next offset to commit for `topic`[`partition`]: the application's
     /// own store, which also sets the partition's floor.
     /// - Throws: `closed` once closed; the librdkafka error otherwise (`__STATE` for a
     ///   partition not assigned, `__UNKNOWN_PARTITION` for one never seen).
-    func store(topic name: String, partition: Int, offset: Int64, closed: @autoclosure () -> KafkaError) throws(KafkaError) {
+    func store(next: Int64, topic name: String, partition: Int, closed: @autoclosure () -> KafkaError) throws(KafkaError) {
         try self.state.withLock { state throws(KafkaError) in
             guard let rk = state.handle else { throw closed() }
             let topic = try state.topics.handle(for: name, rk)
-            let err = rd_kafka_offset_store(topic, Int32(clamping: partition), offset)
+            // rd_kafka_offset_store takes the processed message's offset and stores it + 1.
+            let err = rd_kafka_offset_store(topic, Int32(clamping: partition), next - 1)
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 throw .rdKafka(err, context: "store offset for \(name)[\(partition)]")
             }
-            state.stored[name, partition] = StoredOffsets.Entry(stored: offset + 1, floor: offset + 1)
+            state.stored[name, partition] = StoredOffsets.Entry(stored: next, floor: next)
         }
     }
 

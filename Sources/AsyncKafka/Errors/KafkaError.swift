@@ -37,6 +37,12 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
     /// librdkafka's own verdict on retrying (`rd_kafka_error_is_retriable`), when it gave one.
     var retriableVerdict: Bool? { self.details.value.retriableVerdict }
 
+    /// Creates an error; the library creates these for you, your tests (of code that handles
+    /// Kafka errors) may want their own.
+    public init(code: Code, message: String, librdkafkaCode: LibrdkafkaCode? = nil) {
+        self.init(code: code, message: message, librdkafkaCode: librdkafkaCode, configurationKey: nil)
+    }
+
     init(
         code: Code,
         message: String,

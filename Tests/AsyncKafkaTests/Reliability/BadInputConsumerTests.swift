@@ -173,12 +173,12 @@ struct BadInputConsumerTests {
         let grouped = try KafkaConsumer(configuration: configuration)
         // The message comes from another consumer: `grouped` has nothing assigned.
         let message = try #require(try await collect(1, from: consumer).first)
-        let error = await #expect(throws: KafkaError.self) { try await grouped.store(message) }
+        let error = #expect(throws: KafkaError.self) { try grouped.store(message) }
         #expect(error?.code == .partitionNotAssigned)
         await grouped.close()
         // store runs on the caller's thread, not as a job of the consumer's thread: it must
         // still refuse a closed consumer.
-        let closed = await #expect(throws: KafkaError.self) { try await grouped.store(message) }
+        let closed = #expect(throws: KafkaError.self) { try grouped.store(message) }
         #expect(closed?.code == .clientClosed)
         await consumer.close()
         withExtendedLifetime(cluster) {}

@@ -33,7 +33,7 @@ struct FaultCommitCloseTests {
         try await consumer.subscribe(to: [topic])
         var read = 0
         for try await message in consumer.messages {
-            try await consumer.store(message)
+            try consumer.store(message)
             read += 1
             guard read == 5 else { continue }
             try cluster.pushRequestErrors(.offsetCommit, [.rebalanceInProgress])

@@ -32,7 +32,7 @@ struct FaultCommitTests {
             for try await message in consumer.messages {
                 read += 1
                 if read == 50 {
-                    try await consumer.store(message)
+                    try consumer.store(message)
                     try cluster.pushRequestErrors(.fetch, [.topicAuthorizationFailed])
                 }
             }
@@ -63,7 +63,7 @@ struct FaultCommitTests {
         var processed = 0
         for try await message in first.messages {
             tally.record(message)
-            try await first.store(message)
+            try first.store(message)
             processed += 1
             guard processed == Self.total / 2 else { continue }
             try cluster.pushRequestErrors(.offsetCommit, injected)
@@ -116,7 +116,7 @@ struct FaultCommitTests {
         var processed = 0
         for try await message in first.messages {
             tally.record(message)
-            try await first.store(message)
+            try first.store(message)
             processed += 1
             if processed == goodCommit { try await first.commit() }
             guard processed == goodCommit + refusedWindow else { continue }

@@ -169,7 +169,7 @@ struct FaultGroupRequestTests {
             for try await message in consumer.messages {
                 tally.record(message)
                 do {
-                    try await consumer.store(message)
+                    try consumer.store(message)
                 } catch {
                     // Not ours any more (lost): its new owner reads it again.
                 }

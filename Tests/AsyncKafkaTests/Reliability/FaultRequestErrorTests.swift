@@ -159,7 +159,7 @@ struct FaultRequestErrorTests {
                 // Once the error has stopped the consumer, store and commit throw that error
                 // for the message in hand; the loop goes on and the stream throws it too.
                 do throws(KafkaError) {
-                    try await first.store(message)
+                    try first.store(message)
                     if processed % commitEvery == 0 {
                         try await first.commit()
                         uncommitted = 0

@@ -147,7 +147,7 @@ struct NoLossTests {
                 processed += 1
                 if ending == .thrownError, processed >= budget { throw PlannedFailure() }
                 do {
-                    try await consumer.store(message)
+                    try consumer.store(message)
                     record.stored(message)
                 } catch {
                     // The partition was taken away (or the consumer is closing): the next owner re-reads it.
