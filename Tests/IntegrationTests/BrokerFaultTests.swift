@@ -18,62 +18,62 @@ struct BrokerFaultTests {
     /// dropped), sends were under way across the outage, everything sent after the restart is
     /// delivered, and `close()` returns within its 30 s timeout plus 5 s.
     @Test func brokerKilledDuringProduce() async throws {
-        let broker = try await TansuBroker()
-        let topic = Unique.name("fault-produce")
-        try await createTopic(topic, partitions: 1, servers: broker.bootstrapServers)
+        try await withBroker(TansuBroker()) { broker in
+            let topic = Unique.name("fault-produce")
+            try await createTopic(topic, partitions: 1, servers: broker.bootstrapServers)
 
-        var configuration = Clients.producer(broker.bootstrapServers)
-        configuration.messageTimeout = .seconds(15)
-        let producer = try KafkaProducer(configuration: configuration, logger: quietLogger)
-        let outcomes = Outcomes()
-        let restarted = Flag()
-        let producing = Task {
-            var n = 0
-            var batchesAfterRestart = 0
-            while batchesAfterRestart < 10 {
-                let sentAfterRestart = restarted.isSet
-                if sentAfterRestart { batchesAfterRestart += 1 }
-                await withTaskGroup(of: Void.self) { group in
-                    for value in n..<n + 10 {
-                        outcomes.started()
-                        group.addTask {
-                            let result = await attempt { () throws(KafkaError) in
-                                try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "m\(value)"))
+            var configuration = Clients.producer(broker.bootstrapServers)
+            configuration.messageTimeout = .seconds(15)
+            let producer = try KafkaProducer(configuration: configuration, logger: quietLogger)
+            let outcomes = Outcomes()
+            let restarted = Flag()
+            let producing = Task {
+                var n = 0
+                var batchesAfterRestart = 0
+                while batchesAfterRestart < 10 {
+                    let sentAfterRestart = restarted.isSet
+                    if sentAfterRestart { batchesAfterRestart += 1 }
+                    await withTaskGroup(of: Void.self) { group in
+                        for value in n..<n + 10 {
+                            outcomes.started()
+                            group.addTask {
+                                let result = await attempt { () throws(KafkaError) in
+                                    try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "m\(value)"))
+                                }
+                                outcomes.record(result, afterRestart: sentAfterRestart)
                             }
-                            outcomes.record(result, afterRestart: sentAfterRestart)
                         }
                     }
+                    n += 10
                 }
-                n += 10
             }
-        }
 
-        try await eventually(within: .seconds(30), "100 deliveries before the kill") { outcomes.delivered >= 100 }
-        await broker.kill()
-        let endedBeforeRestart = outcomes.ended
-        try await broker.start()
-        // The producer may have re-created the topic (auto-creation on Metadata) already.
-        try await ensureTopic(topic, partitions: 1, servers: broker.bootstrapServers)
-        restarted.set()
-        try await within(.seconds(120), "every send") { await producing.value }
-        let startedBeforeRestart = outcomes.total - outcomes.sentAfterRestart
+            try await eventually(within: .seconds(30), "100 deliveries before the kill") { outcomes.delivered >= 100 }
+            await broker.kill()
+            let endedBeforeRestart = outcomes.ended
+            try await broker.start()
+            // The producer may have re-created the topic (auto-creation on Metadata) already.
+            try await ensureTopic(topic, partitions: 1, servers: broker.bootstrapServers)
+            restarted.set()
+            try await within(.seconds(120), "every send") { await producing.value }
+            let startedBeforeRestart = outcomes.total - outcomes.sentAfterRestart
 
-        let clock = ContinuousClock()
-        let closing = clock.now
-        try await within(.seconds(35), "producer close") { await producer.close() }
-        let closeTime = clock.now - closing
-        await broker.stop()
+            let clock = ContinuousClock()
+            let closing = clock.now
+            try await within(.seconds(35), "producer close") { await producer.close() }
+            let closeTime = clock.now - closing
 
-        let (delivered, failed) = (outcomes.delivered, outcomes.failed)
-        print("brokerKilledDuringProduce: \(outcomes.total) sends, \(delivered) delivered, \(failed.count) failed (\(Set(failed.map(\.code.description)).sorted())), \(endedBeforeRestart) ended before the restart, close took \(closeTime)")
-        #expect(delivered + failed.count == outcomes.total, "every send ended: \(delivered) delivered, \(failed.count) failed of \(outcomes.total)")
-        #expect(endedBeforeRestart < startedBeforeRestart, "sends were under way while the broker was down")
-        #expect(outcomes.deliveredAfterRestart == outcomes.sentAfterRestart, "sends started after the restart: \(outcomes.deliveredAfterRestart) of \(outcomes.sentAfterRestart) delivered; failures: \(failed.prefix(3))")
-        #expect(outcomes.sentAfterRestart > 0)
-        #expect(closeTime < .seconds(35))
-        for error in failed {
-            let expected: [KafkaError.Code] = [.deliveryFailed, .timedOut, .purged, .unknownTopicOrPartition, .fatal, .librdkafka]
-            #expect(expected.contains(error.code), "\(error)")
+            let (delivered, failed) = (outcomes.delivered, outcomes.failed)
+            print("brokerKilledDuringProduce: \(outcomes.total) sends, \(delivered) delivered, \(failed.count) failed (\(Set(failed.map(\.code.description)).sorted())), \(endedBeforeRestart) ended before the restart, close took \(closeTime)")
+            #expect(delivered + failed.count == outcomes.total, "every send ended: \(delivered) delivered, \(failed.count) failed of \(outcomes.total)")
+            #expect(endedBeforeRestart < startedBeforeRestart, "sends were under way while the broker was down")
+            #expect(outcomes.deliveredAfterRestart == outcomes.sentAfterRestart, "sends started after the restart: \(outcomes.deliveredAfterRestart) of \(outcomes.sentAfterRestart) delivered; failures: \(failed.prefix(3))")
+            #expect(outcomes.sentAfterRestart > 0)
+            #expect(closeTime < .seconds(35))
+            for error in failed {
+                let expected: [KafkaError.Code] = [.deliveryFailed, .timedOut, .purged, .unknownTopicOrPartition, .fatal, .librdkafka]
+                #expect(expected.contains(error.code), "\(error)")
+            }
         }
     }
 
@@ -81,40 +81,40 @@ struct BrokerFaultTests {
     /// messages are produced: the consumer reads them without being recreated, and its
     /// `close()` returns within its 15 s close timeout plus 5 s.
     @Test func brokerKilledDuringConsume() async throws {
-        let broker = try await TansuBroker()
-        let topic = Unique.name("fault-consume")
-        try await createTopic(topic, partitions: 1, servers: broker.bootstrapServers)
-        try await Self.produce((0..<50).map { "before \($0)" }, to: topic, servers: broker.bootstrapServers)
+        try await withBroker(TansuBroker()) { broker in
+            let topic = Unique.name("fault-consume")
+            try await createTopic(topic, partitions: 1, servers: broker.bootstrapServers)
+            try await Self.produce((0..<50).map { "before \($0)" }, to: topic, servers: broker.bootstrapServers)
 
-        let consumer = try KafkaConsumer(configuration: Clients.consumer(broker.bootstrapServers), logger: quietLogger)
-        try await consumer.subscribe(to: [topic])
-        let seen = Values()
-        let reading = Task {
-            for try await message in consumer.messages {
-                seen.append(message.valueString ?? "")
+            let consumer = try KafkaConsumer(configuration: Clients.consumer(broker.bootstrapServers), logger: quietLogger)
+            try await consumer.subscribe(to: [topic])
+            let seen = Values()
+            let reading = Task {
+                for try await message in consumer.messages {
+                    seen.append(message.valueString ?? "")
+                }
             }
-        }
-        try await eventually(within: .seconds(60), "the first 50 messages") { seen.all.count >= 50 }
+            try await eventually(within: .seconds(60), "the first 50 messages") { seen.all.count >= 50 }
 
-        await broker.kill()
-        try await broker.start()
-        try await ensureTopic(topic, partitions: 1, servers: broker.bootstrapServers)
-        // The restarted broker's log starts again at offset 0 while the consumer's position is 50:
-        // 50 refill messages take offsets 0..<50 (read or not, depending on whether the consumer
-        // fetched the empty log first and reset to the earliest offset), the next 50 must arrive.
-        try await Self.produce((0..<50).map { "refill \($0)" }, to: topic, servers: broker.bootstrapServers)
-        try await Self.produce((0..<50).map { "after \($0)" }, to: topic, servers: broker.bootstrapServers)
-        try await eventually(within: .seconds(90), "the 50 messages produced after the restart") {
-            seen.all.filter { $0.hasPrefix("after ") }.count >= 50
-        }
-        reading.cancel()
-        _ = await reading.result
-        try await within(.seconds(20), "consumer close") { await consumer.close() }
-        await broker.stop()
+            await broker.kill()
+            try await broker.start()
+            try await ensureTopic(topic, partitions: 1, servers: broker.bootstrapServers)
+            // The restarted broker's log starts again at offset 0 while the consumer's position is 50:
+            // 50 refill messages take offsets 0..<50 (read or not, depending on whether the consumer
+            // fetched the empty log first and reset to the earliest offset), the next 50 must arrive.
+            try await Self.produce((0..<50).map { "refill \($0)" }, to: topic, servers: broker.bootstrapServers)
+            try await Self.produce((0..<50).map { "after \($0)" }, to: topic, servers: broker.bootstrapServers)
+            try await eventually(within: .seconds(90), "the 50 messages produced after the restart") {
+                seen.all.filter { $0.hasPrefix("after ") }.count >= 50
+            }
+            reading.cancel()
+            _ = await reading.result
+            try await within(.seconds(20), "consumer close") { await consumer.close() }
 
-        let values = seen.all
-        #expect(Set(values.filter { $0.hasPrefix("before ") }) == Set((0..<50).map { "before \($0)" }))
-        #expect(Set(values.filter { $0.hasPrefix("after ") }) == Set((0..<50).map { "after \($0)" }))
+            let values = seen.all
+            #expect(Set(values.filter { $0.hasPrefix("before ") }) == Set((0..<50).map { "before \($0)" }))
+            #expect(Set(values.filter { $0.hasPrefix("after ") }) == Set((0..<50).map { "after \($0)" }))
+        }
     }
 
     final class Values: Sendable {

@@ -158,3 +158,16 @@ final class TansuBroker: Sendable {
         (try? String(contentsOfFile: self.logPath, encoding: .utf8)) ?? ""
     }
 }
+
+/// Runs `body` with `broker`, stopping it whether `body` returns or throws (a broker left running
+/// would outlive the test process).
+func withBroker<T>(_ broker: TansuBroker, _ body: (TansuBroker) async throws -> T) async throws -> T {
+    do {
+        let result = try await body(broker)
+        await broker.stop()
+        return result
+    } catch {
+        await broker.stop()
+        throw error
+    }
+}
