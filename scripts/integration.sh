@@ -7,6 +7,8 @@
 #   3. runs `swift test --filter '^IntegrationTests\.'` with ASYNCKAFKA_TEST_BROKERS set and
 #      LD_LIBRARY_PATH at librdkafka 2.16; tests that kill a broker start Tansu themselves
 #      (ASYNCKAFKA_TANSU_BIN), the tutorial test runs the built examples (ASYNCKAFKA_EXAMPLES_BIN);
+#      TLS tests run stunnel (ASYNCKAFKA_STUNNEL_BIN; installed with apt-get when missing) in
+#      front of Tansu; the unit target's AdminIntegrationTests runs too (KAFKA_BOOTSTRAP_SERVERS);
 #   4. runs NegotiationTests again on the system librdkafka (no LD_LIBRARY_PATH), which
 #      checks that 2.0.2's failure to negotiate with Tansu is a typed error in bounded time;
 #   5. stops the broker (also on failure or Ctrl-C).
@@ -60,7 +62,21 @@ done
 export ASYNCKAFKA_TEST_BROKERS="127.0.0.1:$port"
 export ASYNCKAFKA_TANSU_BIN="$TANSU_BIN"
 export ASYNCKAFKA_EXAMPLES_BIN="$bin_path"
-filter=(--filter '^IntegrationTests\.')
+# The unit target's real-broker admin test (KAFKA_BOOTSTRAP_SERVERS) runs against Tansu too.
+export KAFKA_BOOTSTRAP_SERVERS="$ASYNCKAFKA_TEST_BROKERS"
+# TLS tests put Debian's stunnel4 in front of Tansu, with certificates made by openssl.
+if ! command -v stunnel4 >/dev/null && ! command -v stunnel >/dev/null && command -v apt-get >/dev/null; then
+    sudo=()
+    [[ "$(id -u)" -ne 0 ]] && command -v sudo >/dev/null && sudo=(sudo)
+    echo "==> Integration: installing stunnel4 and openssl"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y stunnel4 openssl >/dev/null ||
+        { "${sudo[@]}" apt-get update >/dev/null && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y stunnel4 openssl >/dev/null; } ||
+        echo "==> Integration: could not install stunnel4; the TLS tests are skipped"
+fi
+ASYNCKAFKA_STUNNEL_BIN="$(command -v stunnel4 || command -v stunnel || true)"
+ASYNCKAFKA_OPENSSL_BIN="$(command -v openssl || true)"
+export ASYNCKAFKA_STUNNEL_BIN ASYNCKAFKA_OPENSSL_BIN
+filter=(--filter '^(IntegrationTests\.|AsyncKafkaTests\.AdminIntegrationTests)')
 [[ $# -gt 0 ]] && filter=()
 status=0
 echo "==> Integration: swift test ${filter[*]}${*:+ $*} (librdkafka $(LD_LIBRARY_PATH="$LIBRDKAFKA_216_DIR" loaded_librdkafka_version) at run time, broker $ASYNCKAFKA_TEST_BROKERS, limit ${minutes} min)"
