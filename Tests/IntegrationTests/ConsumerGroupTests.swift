@@ -104,17 +104,18 @@ struct ConsumerGroupTests {
         return all.count
     }
 
-    /// A member commits after 10 of 20 messages and closes; a new member of the group starts
-    /// exactly at offset 10.
-    @Test func newMemberResumesAfterCommittedOffset() async throws {
-        let topic = Unique.name("group-resume")
+    /// A member commits the 10th of 20 messages and leaves its loop (the README's pattern); a new
+    /// member of the group starts exactly at offset 10. With automatic commits on and off.
+    @Test(arguments: [false, true])
+    func newMemberResumesAfterCommittedOffset(autoCommit: Bool) async throws {
+        let topic = Unique.name("group-resume-\(autoCommit ? "auto" : "manual")")
         let group = Unique.name("group")
         try await createTopic(topic, partitions: 1)
         try await self.produce(topic, partitions: 1, perPartition: 20, tag: "resume")
 
         var configuration = Clients.consumer(group: group)
-        configuration.enableAutoCommit = false
-        configuration.enableAutoOffsetStore = false
+        configuration.enableAutoCommit = autoCommit
+        configuration.enableAutoOffsetStore = autoCommit
         let first = try KafkaConsumer(configuration: configuration)
         try await first.subscribe(to: [topic])
         let read = try await within(.seconds(60), "reading 10 messages") {
