@@ -41,6 +41,7 @@ struct BadInputTests {
         }
         await producer.close()
         let error = try #require(sendError)
+        print("topicThatDoesNotExist: send threw \(error)")
         #expect([KafkaError.Code.timedOut, .unknownTopicOrPartition].contains(error.code), "\(error)")
 
         let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(
