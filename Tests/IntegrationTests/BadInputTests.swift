@@ -1,6 +1,4 @@
 import AsyncKafka
-import Logging
-import Synchronization
 import Testing
 
 /// Mistakes a user makes against a real broker: each ends in a typed error within a stated time.

@@ -1,12 +1,6 @@
 import AsyncKafka
-import Logging
 import Synchronization
 import Testing
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A real broker process killed with SIGKILL mid-stream and restarted on the same port. Each test
 /// starts a Tansu of its own (memory storage: the restarted broker starts empty).
