@@ -85,6 +85,15 @@ let package = Package(
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
         ),
+        // Against a real broker over TCP (scripts/integration.sh starts one); skipped unless
+        // ASYNCKAFKA_TEST_BROKERS names it.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "AsyncKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

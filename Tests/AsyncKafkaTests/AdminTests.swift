@@ -22,7 +22,10 @@ struct AdminTests {
 
         #expect(metadata.brokers.map(\.id).sorted() == [1, 2, 3])
         #expect(metadata.brokers.allSatisfy { $0.host == "127.0.0.1" && $0.port > 0 })
-        #expect([1, 2, 3].contains(metadata.originatingBrokerID))
+        // librdkafka 2.16 (not 2.0.2) answers -1 when the metadata came over the bootstrap
+        // connection, whose broker id it has not learned yet (seen when this test runs alone).
+        let bootstrapAnswer = metadata.originatingBrokerID == -1 && Librdkafka.version > 0x0200_02FF
+        #expect([1, 2, 3].contains(metadata.originatingBrokerID) || bootstrapAnswer, "\(metadata.originatingBrokerID)")
         let described = try #require(metadata.topic(topic))
         #expect(described.error == nil)
         #expect(described.partitions.map(\.id) == [0, 1, 2, 3, 4])

@@ -6,7 +6,7 @@ import CAllocCounter
 /// C batch loop. The counters are the interposed allocator of `CAllocCounter`.
 enum AllocationScenario {
     static func run(_ bench: Bench) async throws -> [Row] {
-        let topic = try bench.consumeTopic()
+        let topic = try await bench.consumeTopic()
         let (bootstrap, size, partitions, count) = (bench.bootstrap, bench.size, bench.partitions, bench.count)
         let lifted = AsyncKafkaBenchmarks.liftedPrefetch
         bench_allocation_counting(1)

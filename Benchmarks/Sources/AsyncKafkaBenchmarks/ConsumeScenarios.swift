@@ -26,7 +26,7 @@ enum ConsumeScenarios {
     static let prefetchSettings: [PrefetchSetting] = [.librdkafkaDefaults, .lifted, .outOfTheBox]
 
     static func run(_ bench: Bench) async throws -> [Row] {
-        let topic = try bench.consumeTopic()
+        let topic = try await bench.consumeTopic()
         let (bootstrap, size, partitions, count) = (bench.bootstrap, bench.size, bench.partitions, bench.count)
         var rows: [Row] = []
         // --quick runs the gated settings only.
@@ -112,7 +112,7 @@ enum ConsumeScenarios {
 /// against the C `rd_kafka_consume_batch_queue` loop (1,024 per call), with both prefetch settings.
 enum BatchScenario {
     static func run(_ bench: Bench) async throws -> [Row] {
-        let topic = try bench.consumeTopic()
+        let topic = try await bench.consumeTopic()
         let (bootstrap, size, partitions, count) = (bench.bootstrap, bench.size, bench.partitions, bench.count)
         var rows: [Row] = []
         for setting in [PrefetchSetting.librdkafkaDefaults, .lifted] {

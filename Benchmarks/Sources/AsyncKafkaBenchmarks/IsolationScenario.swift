@@ -4,7 +4,7 @@
 /// Then the same for an `enqueue` + `flush` producer loop.
 enum IsolationScenario {
     static func run(_ bench: Bench) async throws -> [Row] {
-        let topic = try bench.consumeTopic()
+        let topic = try await bench.consumeTopic()
         let (bootstrap, size, partitions, count) = (bench.bootstrap, bench.size, bench.partitions, bench.count)
         let properties = parseProperties(AsyncKafkaBenchmarks.liftedPrefetch)
         var nonisolated: [Sample] = []
@@ -41,7 +41,7 @@ enum IsolationScenario {
         let (bootstrap, size, partitions, count) = (bench.bootstrap, bench.size, bench.partitions, bench.count)
         var nonisolated: [Sample] = []
         var mainActor: [Sample] = []
-        let shared = try SharedProduceTopic(bench, name: "bench-isolation-produce")
+        let shared = try await SharedProduceTopic(bench, name: "bench-isolation-produce")
         for rep in 1...bench.reps {
             for onMainActor in [false, true] {
                 let sample = try await shared.run(expecting: count) { topic in

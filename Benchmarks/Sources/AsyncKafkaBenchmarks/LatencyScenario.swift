@@ -24,13 +24,13 @@ enum LatencyScenario {
         // would otherwise dominate pooled means and p99s).
         for rep in 1...(bench.quick ? 1 : bench.reps) {
             let cTopic = bench.unusedTopicName("bench-latency-c-\(rep)")
-            try bench.cluster.createTopic(cTopic, partitions: 1)
+            try await bench.createTopic(cTopic, partitions: 1)
             let c = try CLoops.latency(bootstrap: bootstrap, topic: cTopic, rate: rate, count: count, size: size)
             cRuns.append(stats(c))
             progress("  latency #\(rep) C pipeline: \(cRuns.last!)")
 
             let swiftTopic = bench.unusedTopicName("bench-latency-swift-\(rep)")
-            try bench.cluster.createTopic(swiftTopic, partitions: 1)
+            try await bench.createTopic(swiftTopic, partitions: 1)
             let s = try await withTimeout(.seconds(60 + seconds), "Swift latency pipeline") {
                 try await swiftPipeline(bootstrap: bootstrap, topic: swiftTopic, rate: rate, count: count, size: size)
             }

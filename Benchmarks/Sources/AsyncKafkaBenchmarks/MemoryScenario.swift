@@ -16,7 +16,7 @@ enum MemoryScenario {
     static let boundedPrefetch = "queued.min.messages=10000;queued.max.messages.kbytes=16384;fetch.max.bytes=4194304"
 
     static func run(_ bench: Bench) async throws -> [Row] {
-        let topic = try bench.consumeTopic()
+        let topic = try await bench.consumeTopic()
         var rows: [Row] = []
         let settings = [
             // AsyncKafka's defaults, the C loop given the same.

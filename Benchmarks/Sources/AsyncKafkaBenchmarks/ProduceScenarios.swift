@@ -14,7 +14,7 @@ enum ProduceScenarios {
         var swiftBatches: [Sample] = []
         var swiftPerTask: [Sample] = []
 
-        let shared = try SharedProduceTopic(bench, name: "bench-produce")
+        let shared = try await SharedProduceTopic(bench, name: "bench-produce")
 
         let (chunk, inFlight, window) = (options.chunk, options.chunksInFlight, options.window)
         // Warm-up, not measured: the first producer in the process pays for growing the heap (page

@@ -19,8 +19,8 @@ enum SizeSweep {
             var (cProduce, swiftProduce, cConsume, swiftConsume) = ([Sample](), [Sample](), [Sample](), [Sample]())
             let label = "sizes \(size) B"
             // Produce runs share one topic (see SharedProduceTopic); consumers read one written once, untimed.
-            let shared = try SharedProduceTopic(bench, name: "bench-size-\(size)", partitions: partitions)
-            let consumeTopic = try bench.writtenTopic("bench-size-\(size)-consume", partitions: partitions, count: count, size: size)
+            let shared = try await SharedProduceTopic(bench, name: "bench-size-\(size)", partitions: partitions)
+            let consumeTopic = try await bench.writtenTopic("bench-size-\(size)-consume", partitions: partitions, count: count, size: size)
             for rep in 1...bench.reps {
                 let c = try await shared.run(expecting: count) { topic in
                     try CLoops.produce(bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size)

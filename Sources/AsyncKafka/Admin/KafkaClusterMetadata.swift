@@ -6,7 +6,9 @@ public struct KafkaClusterMetadata: Sendable, Hashable {
     public var brokers: [KafkaBrokerMetadata]
     /// The topics, with their partitions.
     public var topics: [KafkaTopicMetadata]
-    /// The id of the broker that answered.
+    /// The id of the broker that answered, or `-1` when librdkafka does not know it: newer
+    /// librdkafka (2.16; not 2.0.2) reports `-1` when the answer came over a bootstrap
+    /// connection, before it has learned that broker's id.
     public var originatingBrokerID: Int
 
     /// The topic called `name`, if the cluster has it.
