@@ -31,6 +31,6 @@ extension AdminEventLoop {
         rk, level, facility, message in
         guard let rk, let box = AdminEventLoop.box(rd_kafka_opaque(rk)) else { return }
         if let message { box.negotiation.observe(String(cString: message)) }
-        LibrdkafkaLog.forward(level: level, facility: facility, message: message, client: rk, to: box.logger)
+        LibrdkafkaLog.forward(level: level, facility: facility, message: message, client: rk, to: box.logger, errorLog: box.errorLog)
     }
 }

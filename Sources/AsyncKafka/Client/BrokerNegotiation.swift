@@ -26,7 +26,10 @@ final class BrokerNegotiation: Sendable {
 
     /// Whether `text` is librdkafka reporting a failed ApiVersion request.
     static func reportsFailure(_ text: String) -> Bool {
+        // librdkafka 2.0.2 says so in an error event; 2.16 only in an info-level line about
+        // the connection ("… in state APIVERSION_QUERY"), which needs a logger at info or lower.
         text.contains("requesting ApiVersion") || text.contains("ApiVersionRequest failed")
+            || text.contains("in state APIVERSION_QUERY")
     }
 
     /// The text a timeout's message ends with once a failed ApiVersion request was seen,

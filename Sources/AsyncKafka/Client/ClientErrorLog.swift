@@ -4,13 +4,21 @@ import Synchronization
 
 /// Logs the error events of one client (librdkafka's error callback): once per librdkafka code,
 /// then at most once per interval, with how many were left out since (see ``RepeatedErrorFilter``).
-/// A fatal error is always logged, as critical. Any thread.
+/// A fatal error is always logged, as critical. It also thins out librdkafka's repeated
+/// connection-failure log lines (``LibrdkafkaLog/forward(level:facility:message:client:to:errorLog:)``). Any thread.
 final class ClientErrorLog: Sendable {
     let logger: Logger
     private let filter = Mutex(RepeatedErrorFilter())
 
     init(logger: Logger) {
         self.logger = logger
+    }
+
+    /// Whether to log a librdkafka FAIL line of syslog `level` (notice or info): `nil` to leave
+    /// it out, else how many were left out since the last one logged.
+    func admitLine(level: Int32) -> Int? {
+        // Keyed apart from librdkafka's error codes (which are above -200).
+        self.filter.withLock { $0.admit(Int32.min + level) }
     }
 
     func log(_ error: KafkaError) {

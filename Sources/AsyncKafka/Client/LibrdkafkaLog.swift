@@ -16,21 +16,31 @@ enum LibrdkafkaLog {
     }
 
     /// Logs one librdkafka line.
+    ///
+    /// Broker connection failures (facility FAIL) are logged once: one of warning or worse also
+    /// arrives as an error event with the same text, which every client logs through
+    /// `errorLog` (and the consumer reports on `errors`), so it is not forwarded here; one at
+    /// notice or info (librdkafka 2.16 reports a connection dropped during the ApiVersion
+    /// request this way, on every retry) is thinned out by `errorLog` like repeated errors.
     static func forward(
         level: Int32,
         facility: UnsafePointer<CChar>?,
         message: UnsafePointer<CChar>?,
         client rk: OpaquePointer?,
-        to logger: Logger
+        to logger: Logger,
+        errorLog: ClientErrorLog
     ) {
         let swiftLevel = Self.level(forSyslogLevel: level)
         guard logger.logLevel <= swiftLevel else { return }
         let facilityName = facility.map { String(cString: $0) }
-        // A broker connection failure (facility FAIL, warning or worse) also arrives as an error
-        // event with the same text, which every client logs (and the consumer reports on
-        // `errors`): log it once, there.
-        if level <= 4, facilityName == "FAIL" { return }
         var metadata: Logger.Metadata = [:]
+        if facilityName == "FAIL" {
+            if level <= 4 { return }
+            if level <= 6 {
+                guard let leftOut = errorLog.admitLine(level: level) else { return }
+                if leftOut > 0 { metadata["kafka.repeats_not_logged"] = "\(leftOut)" }
+            }
+        }
         if let facilityName { metadata["kafka.facility"] = "\(facilityName)" }
         if let rk { metadata["kafka.client"] = "\(String(cString: rd_kafka_name(rk)))" }
         logger.log(level: swiftLevel, "\(message.map { String(cString: $0) } ?? "")", metadata: metadata)

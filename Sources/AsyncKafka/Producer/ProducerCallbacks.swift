@@ -51,6 +51,6 @@ enum ProducerCallbacks {
     static let log: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Void = {
         rk, level, facility, message in
         guard let rk, let loop = Self.loop(rd_kafka_opaque(rk)) else { return }
-        LibrdkafkaLog.forward(level: level, facility: facility, message: message, client: rk, to: loop.logger)
+        LibrdkafkaLog.forward(level: level, facility: facility, message: message, client: rk, to: loop.logger, errorLog: loop.errorLog)
     }
 }
