@@ -66,3 +66,42 @@ struct TracingTests {
         #expect(message.headers.isEmpty)
     }
 }
+
+/// The producer's automatic trace context, with the process's instrument bootstrapped (once,
+/// here: no other test reads the global instrument, and outside a `ServiceContext` it injects nothing).
+@Suite("Automatic trace context")
+struct AutomaticTraceContextTests {
+    static let tracer: InMemoryTracer = {
+        let tracer = InMemoryTracer()
+        InstrumentationSystem.bootstrap(tracer)
+        return tracer
+    }()
+
+    @Test("send writes the task's trace context into the headers, unless injectsTraceContext is off", arguments: [true, false])
+    func automaticInjection(injects: Bool) async throws {
+        let tracer = Self.tracer
+        let cluster = try EmbeddedKafkaCluster()
+        let topic = Unique.name("autotrace")
+        try cluster.createTopic(topic, partitions: 1)
+        var configuration = cluster.producerConfiguration()
+        configuration.injectsTraceContext = injects
+        let producer = try KafkaProducer(configuration: configuration)
+        try await tracer.withSpan("request") { _ in
+            try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "one"))
+            try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, value: "two"))
+            for result in await producer.send(contentsOf: [KafkaProducerMessage(topic: topic, partition: 0, value: "three")]) {
+                _ = try result.get()
+            }
+        }
+        try await producer.flush()
+        await producer.close()
+
+        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
+        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let messages = try await collect(3, from: consumer)
+        await consumer.close()
+        for message in messages {
+            #expect(message.headers.contains { $0.name == InMemoryTracer.traceIDKey } == injects, "\(message.headers)")
+        }
+    }
+}

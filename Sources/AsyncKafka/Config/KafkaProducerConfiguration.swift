@@ -32,6 +32,13 @@ public struct KafkaProducerConfiguration: KafkaClientConfiguration {
     /// (see ``KafkaSASLConfiguration/oauthBearer`` and ``KafkaOAuthBearerTokenProvider``).
     public var oauthBearerTokenProvider: KafkaOAuthBearerTokenProvider?
 
+    /// Whether ``KafkaProducer/send(_:queueTimeout:)``, ``KafkaProducer/enqueue(_:queueTimeout:)``
+    /// and ``KafkaProducer/send(contentsOf:queueTimeout:)`` write the task's current trace
+    /// context into each message's headers (default `true`; see <doc:Observability#Tracing>).
+    /// Turn it off when consumers must not see those headers, or to save their bytes;
+    /// ``KafkaProducerMessage/injectTraceContext(_:using:)`` still injects on request.
+    public var injectsTraceContext = true
+
     /// Creates a configuration.
     ///
     /// - Parameters:

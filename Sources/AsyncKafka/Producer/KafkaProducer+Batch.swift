@@ -34,7 +34,7 @@ extension KafkaProducer {
     ) async -> [Result<KafkaDeliveryReport, KafkaError>] {
         guard !messages.isEmpty else { return [] }
         let deadline = queueTimeout.map { ContinuousClock.now + $0 }
-        let messages = messages.withCurrentTraceContext()
+        let messages = self.loop.injectsTraceContext ? messages.withCurrentTraceContext() : messages
         self.loop.reportWaiterArrived()
         defer { self.loop.reportWaiterLeft() }
         let batch = DeliveryBatch(count: messages.count)

@@ -66,7 +66,9 @@ public final class KafkaProducer: Sendable {
         queueTimeout: Duration? = nil
     ) async throws(KafkaError) -> KafkaDeliveryReport {
         let deadline = queueTimeout.map { ContinuousClock.now + $0 }
-        if let traced = message.withCurrentTraceContext() { return try await self.sendAsIs(traced, deadline: deadline) }
+        if self.loop.injectsTraceContext, let traced = message.withCurrentTraceContext() {
+            return try await self.sendAsIs(traced, deadline: deadline)
+        }
         return try await self.sendAsIs(message, deadline: deadline)
     }
 
@@ -102,7 +104,9 @@ public final class KafkaProducer: Sendable {
     /// (the benchmark's *isolation* row for `enqueue` measures it).
     nonisolated(nonsending) public func enqueue(_ message: KafkaProducerMessage, queueTimeout: Duration? = nil) async throws(KafkaError) {
         let deadline = queueTimeout.map { ContinuousClock.now + $0 }
-        if let traced = message.withCurrentTraceContext() { return try await self.enqueueAsIs(traced, deadline: deadline) }
+        if self.loop.injectsTraceContext, let traced = message.withCurrentTraceContext() {
+            return try await self.enqueueAsIs(traced, deadline: deadline)
+        }
         try await self.enqueueAsIs(message, deadline: deadline)
     }
 

@@ -13,6 +13,8 @@ import Synchronization
 final class ProducerEventLoop: @unchecked Sendable {
     let thread = ClientThread(name: "ak:producer")
     let logger: Logger
+    /// ``KafkaProducerConfiguration/injectsTraceContext``.
+    let injectsTraceContext: Bool
     /// Logs librdkafka's error events, thinning out repeats.
     let errorLog: ClientErrorLog
     let handle: KafkaHandle
@@ -50,6 +52,7 @@ final class ProducerEventLoop: @unchecked Sendable {
         properties["log.queue"] = "true"
         let conf = try RdKafkaConfiguration.make(properties)
         self.logger = logger
+        self.injectsTraceContext = configuration.injectsTraceContext
         self.errorLog = ClientErrorLog(logger: logger)
         self.transactionalID = properties["transactional.id"].flatMap { $0.isEmpty ? nil : $0 }
         ProducerCallbacks.install(on: conf)
