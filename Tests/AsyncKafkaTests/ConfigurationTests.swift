@@ -72,3 +72,24 @@ struct ConfigurationTests {
         #expect(!failing.description.contains(canary))
     }
 }
+
+@Suite("Option values")
+struct OptionValueTests {
+    @Test("option values are extensible: a switch needs a default, an unnamed librdkafka value round-trips")
+    func extensible() {
+        var configuration = KafkaProducerConfiguration(bootstrapServers: "127.0.0.1:9")
+        configuration.compression = KafkaCompression(rawValue: "zstd")
+        #expect(configuration.compression == .zstd)
+        configuration.properties["compression.type"] = "brotli"  // not named by AsyncKafka
+        #expect(configuration.compression.rawValue == "brotli")
+        let named: String
+        switch configuration.acks {
+        case .all: named = "all"
+        case .leader: named = "leader"
+        default: named = "other"
+        }
+        #expect(named == "all")
+        #expect(KafkaTimestamp.Kind.logAppendTime != .createTime)
+        #expect(Acks.allCases.map(\.rawValue) == ["0", "1", "all"])
+    }
+}

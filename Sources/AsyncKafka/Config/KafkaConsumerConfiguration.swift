@@ -103,7 +103,7 @@ public struct KafkaConsumerConfiguration: KafkaClientConfiguration {
     /// not when librdkafka hands it to the stream's buffer; so messages still
     /// waiting in the buffer when the consumer closes are not committed.
     /// Turn it off to decide yourself: then only offsets you pass to
-    /// ``KafkaConsumer/store(_:)`` or ``KafkaConsumer/commit(_:)`` are committed.
+    /// ``KafkaConsumer/store(_:)-(KafkaMessage)`` or ``KafkaConsumer/commit(_:)-(KafkaMessage)`` are committed.
     public var enableAutoOffsetStore: Bool {
         get { self.flag("enable.auto.offset.store") ?? true }
         set { self.properties["enable.auto.offset.store"] = String(newValue) }
@@ -133,11 +133,25 @@ extension KafkaConsumerConfiguration {
 }
 
 /// Where a consumer starts when it has no valid committed offset (`auto.offset.reset`).
-public enum AutoOffsetReset: String, Sendable, Hashable, CaseIterable {
+public struct AutoOffsetReset: RawRepresentable, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// librdkafka's value of `auto.offset.reset`.
+    public let rawValue: String
+
+    /// The value as librdkafka spells it.
+    public var description: String { self.rawValue }
+
+    /// Wraps a value as librdkafka spells it, for one this type does not name yet.
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
     /// Start from the oldest message still in the partition.
-    case earliest
+    public static let earliest = AutoOffsetReset(rawValue: "earliest")
     /// Start after the newest message: only messages produced from now on.
-    case latest
+    public static let latest = AutoOffsetReset(rawValue: "latest")
     /// Report an error on the message stream instead of choosing.
-    case error
+    public static let error = AutoOffsetReset(rawValue: "error")
+
+    /// The values this version of AsyncKafka names; librdkafka may accept more.
+    public static let allCases: [AutoOffsetReset] = [.earliest, .latest, .error]
 }

@@ -140,11 +140,25 @@ public struct KafkaProducerConfiguration: KafkaClientConfiguration {
 }
 
 /// How many replicas must acknowledge a produced message (`acks`).
-public enum Acks: String, Sendable, Hashable, CaseIterable {
+public struct Acks: RawRepresentable, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// librdkafka's value of `acks`.
+    public let rawValue: String
+
+    /// The value as librdkafka spells it.
+    public var description: String { self.rawValue }
+
+    /// Wraps a value as librdkafka spells it, for one this type does not name yet.
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
     /// Do not wait for any acknowledgement.
-    case none = "0"
+    public static let none = Acks(rawValue: "0")
     /// Wait for the partition leader only.
-    case leader = "1"
+    public static let leader = Acks(rawValue: "1")
     /// Wait for all in-sync replicas (the default, and the safe choice).
-    case all = "all"
+    public static let all = Acks(rawValue: "all")
+
+    /// The values this version of AsyncKafka names; librdkafka may accept more.
+    public static let allCases: [Acks] = [.none, .leader, .all]
 }

@@ -10,15 +10,29 @@
 /// descriptions, logs or errors.
 public struct KafkaSASLConfiguration: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
     /// A SASL mechanism (`sasl.mechanisms`).
-    public enum Mechanism: String, Sendable, Hashable, CaseIterable {
+    public struct Mechanism: RawRepresentable, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        /// librdkafka's value of `sasl.mechanisms`.
+        public let rawValue: String
+
+        /// The value as librdkafka spells it.
+        public var description: String { self.rawValue }
+
+        /// Wraps a value as librdkafka spells it, for one this type does not name yet.
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
         /// User name and password, sent as they are: use it over TLS only.
-        case plain = "PLAIN"
+        public static let plain = Mechanism(rawValue: "PLAIN")
         /// Salted challenge-response with SHA-256.
-        case scramSHA256 = "SCRAM-SHA-256"
+        public static let scramSHA256 = Mechanism(rawValue: "SCRAM-SHA-256")
         /// Salted challenge-response with SHA-512.
-        case scramSHA512 = "SCRAM-SHA-512"
+        public static let scramSHA512 = Mechanism(rawValue: "SCRAM-SHA-512")
         /// OAuth 2 bearer tokens, from a token provider.
-        case oauthBearer = "OAUTHBEARER"
+        public static let oauthBearer = Mechanism(rawValue: "OAUTHBEARER")
+
+        /// The values this version of AsyncKafka names; librdkafka may accept more.
+        public static let allCases: [Mechanism] = [.plain, .scramSHA256, .scramSHA512, .oauthBearer]
 
         /// Whether the mechanism authenticates with a user name and password.
         public var usesPassword: Bool { self != .oauthBearer }
@@ -32,6 +46,7 @@ public struct KafkaSASLConfiguration: Sendable, Hashable, CustomStringConvertibl
                 case .plain: features.contains("sasl_plain")
                 case .scramSHA256, .scramSHA512: features.contains("sasl_scram")
                 case .oauthBearer: features.contains("sasl_oauthbearer")
+                default: false
                 }
             }
         }

@@ -1,13 +1,27 @@
 /// How a client talks to the brokers (`security.protocol`).
-public enum KafkaSecurityProtocol: String, Sendable, Hashable, CaseIterable {
+public struct KafkaSecurityProtocol: RawRepresentable, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// librdkafka's value of `security.protocol`.
+    public let rawValue: String
+
+    /// The value as librdkafka spells it.
+    public var description: String { self.rawValue }
+
+    /// Wraps a value as librdkafka spells it, for one this type does not name yet.
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
     /// Unencrypted and unauthenticated (librdkafka's default).
-    case plaintext
+    public static let plaintext = KafkaSecurityProtocol(rawValue: "plaintext")
     /// TLS-encrypted; the client may authenticate with a certificate (see ``KafkaTLSConfiguration``).
-    case ssl
+    public static let ssl = KafkaSecurityProtocol(rawValue: "ssl")
     /// SASL authentication over an unencrypted connection (see ``KafkaSASLConfiguration``).
-    case saslPlaintext = "sasl_plaintext"
+    public static let saslPlaintext = KafkaSecurityProtocol(rawValue: "sasl_plaintext")
     /// SASL authentication over TLS.
-    case saslSSL = "sasl_ssl"
+    public static let saslSSL = KafkaSecurityProtocol(rawValue: "sasl_ssl")
+
+    /// The values this version of AsyncKafka names; librdkafka may accept more.
+    public static let allCases: [KafkaSecurityProtocol] = [.plaintext, .ssl, .saslPlaintext, .saslSSL]
 
     /// Whether the protocol authenticates with SASL.
     public var usesSASL: Bool { self == .saslPlaintext || self == .saslSSL }

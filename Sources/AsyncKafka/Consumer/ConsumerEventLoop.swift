@@ -51,7 +51,7 @@ final class ConsumerEventLoop: @unchecked Sendable {
 
     // Thread-confined.
     var resources: Resources?
-    /// ``KafkaConsumer/store(_:)``'s path to the handle, on the caller's thread; set once the
+    /// ``KafkaConsumer/store(_:)-(KafkaMessage)``'s path to the handle, on the caller's thread; set once the
     /// handle exists, closed as soon as the consumer starts stopping.
     let offsetStore = OffsetStore()
     var machine = ConsumerStateMachine()

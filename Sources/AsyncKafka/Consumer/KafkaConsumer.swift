@@ -156,8 +156,8 @@ public actor KafkaConsumer {
     /// Commits the offsets of every message the loop has consumed so far and waits for the broker's answer.
     ///
     /// What counts as consumed: <doc:ConsumingMessages#Offsets-and-commits>; to commit
-    /// the message you are processing, use ``commit(_:)``. With automatic offset storing off,
-    /// it commits what ``store(_:)`` stored instead. The offsets of the partitions this consumer
+    /// the message you are processing, use ``commit(_:)-(KafkaMessage)``. With automatic offset storing off,
+    /// it commits what ``store(_:)-(KafkaMessage)`` stored instead. The offsets of the partitions this consumer
     /// reads are sent as such, so returning means the broker took them; with nothing stored
     /// for those partitions there is nothing to send, and it returns at once.
     /// - Throws: ``KafkaError`` with ``KafkaError/Code/commitFailed`` (or a more specific code)

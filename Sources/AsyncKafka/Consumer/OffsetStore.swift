@@ -5,10 +5,10 @@ import Synchronization
 /// stored or committed itself is never moved backwards by the library.
 ///
 /// Writes come from two sides:
-/// - the application: ``KafkaConsumer/store(_:)`` on the caller's thread (the call never blocks
+/// - the application: ``KafkaConsumer/store(_:)-(KafkaMessage)`` on the caller's thread (the call never blocks
 ///   and reads nothing of the consumer thread's state, so an at-least-once loop that stores every
 ///   message pays no round trip through the consumer's actor and thread), and
-///   ``KafkaConsumer/commit(_:)``, which raises the stored offset to what it commits;
+///   ``KafkaConsumer/commit(_:)-(KafkaMessage)``, which raises the stored offset to what it commits;
 /// - the consumer thread's automatic store of what the loop consumed (on wake-ups, before a
 ///   commit, before partitions are revoked, when the consumer closes).
 ///

@@ -1,11 +1,18 @@
 /// A message timestamp, in milliseconds since 1970-01-01T00:00:00Z.
 public struct KafkaTimestamp: Sendable, Hashable, Comparable {
-    /// Who set the timestamp.
-    public enum Kind: Sendable, Hashable {
+    /// Who set the timestamp. A struct with static members rather than an enum, so that a
+    /// kind added later breaks no `switch`: compare with `==`, or give a `switch` a `default`.
+    public struct Kind: Sendable, Hashable, CustomStringConvertible {
+        private let name: String
+        private init(_ name: String) { self.name = name }
+
         /// The producer set it when it created the message.
-        case createTime
+        public static let createTime = Kind("createTime")
         /// The broker set it when it appended the message to the log.
-        case logAppendTime
+        public static let logAppendTime = Kind("logAppendTime")
+
+        /// The kind's name, such as `createTime`.
+        public var description: String { self.name }
     }
 
     /// Milliseconds since the Unix epoch.

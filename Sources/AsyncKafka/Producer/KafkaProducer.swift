@@ -52,8 +52,10 @@ public final class KafkaProducer: Sendable {
     ///   ``KafkaError/Code/timedOut`` (librdkafka code ``KafkaError/LibrdkafkaCode/queueFull``)
     ///   when there was no room within `queueTimeout`.
     ///
-    /// - Parameter queueTimeout: How long to wait for room when librdkafka's queue is full
-    ///   (`queue.buffering.max.messages` / `.kbytes`); `nil` (the default) waits until there is.
+    /// - Parameters:
+    ///   - message: The message to send.
+    ///   - queueTimeout: How long to wait for room when librdkafka's queue is full
+    ///     (`queue.buffering.max.messages` / `.kbytes`); `nil` (the default) waits until there is.
     ///
     /// Once librdkafka has taken the message it cannot be recalled, so from then
     /// on cancelling the task does not end the wait for the acknowledgement.
@@ -97,7 +99,9 @@ public final class KafkaProducer: Sendable {
     /// queue is full. A delivery failure is logged. Use ``flush(timeout:)`` to
     /// wait for everything enqueued.
     /// - Throws: as ``send(_:queueTimeout:)``, for what can go wrong before the message is enqueued.
-    /// - Parameter queueTimeout: as in ``send(_:queueTimeout:)``.
+    /// - Parameters:
+    ///   - message: The message to enqueue.
+    ///   - queueTimeout: As in ``send(_:queueTimeout:)``.
     ///
     /// Runs on the caller's actor, like ``send(_:queueTimeout:)``: a loop of `enqueue` calls on the main
     /// actor costs what it costs anywhere else, with no hop off the actor and back per call
