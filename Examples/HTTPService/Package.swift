@@ -7,6 +7,7 @@ let package = Package(
     name: "HTTPService",
     platforms: [.macOS(.v15)],
     dependencies: [
+        // name: a path dependency's identity is its folder's name, which depends on the clone.
         .package(name: "AsyncKafka", path: "../.."),
         // No traits: the service needs neither swift-configuration nor full Foundation.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: []),
