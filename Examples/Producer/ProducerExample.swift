@@ -76,7 +76,7 @@ struct ProducerExample: AsyncParsableCommand {
         await producer.close()
     }
 
-    private func parsedAcks() throws -> Acks {
+    private func parsedAcks() throws -> KafkaAcks {
         switch self.acks.lowercased() {
         case "all", "-1": return .all
         case "1", "leader": return .leader

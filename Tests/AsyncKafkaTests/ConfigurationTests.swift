@@ -90,6 +90,6 @@ struct OptionValueTests {
         }
         #expect(named == "all")
         #expect(KafkaTimestamp.Kind.logAppendTime != .createTime)
-        #expect(Acks.allCases.map(\.rawValue) == ["0", "1", "all"])
+        #expect(KafkaAcks.allCases.map(\.rawValue) == ["0", "1", "all"])
     }
 }

@@ -63,7 +63,7 @@ public struct KafkaConsumerConfiguration: KafkaClientConfiguration {
     public init(
         bootstrapServers: String,
         groupID: String? = nil,
-        autoOffsetReset: AutoOffsetReset = .latest,
+        autoOffsetReset: KafkaAutoOffsetReset = .latest,
         properties: [String: String] = [:]
     ) {
         var base: [String: String] = ["bootstrap.servers": bootstrapServers]
@@ -79,8 +79,8 @@ public struct KafkaConsumerConfiguration: KafkaClientConfiguration {
     }
 
     /// Where to start reading when there is no committed offset, or it is out of range (`auto.offset.reset`).
-    public var autoOffsetReset: AutoOffsetReset {
-        get { self.properties["auto.offset.reset"].flatMap(AutoOffsetReset.init(rawValue:)) ?? .latest }
+    public var autoOffsetReset: KafkaAutoOffsetReset {
+        get { self.properties["auto.offset.reset"].flatMap(KafkaAutoOffsetReset.init(rawValue:)) ?? .latest }
         set { self.properties["auto.offset.reset"] = newValue.rawValue }
     }
 
@@ -133,7 +133,7 @@ extension KafkaConsumerConfiguration {
 }
 
 /// Where a consumer starts when it has no valid committed offset (`auto.offset.reset`).
-public struct AutoOffsetReset: RawRepresentable, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+public struct KafkaAutoOffsetReset: RawRepresentable, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// librdkafka's value of `auto.offset.reset`.
     public let rawValue: String
 
@@ -146,12 +146,12 @@ public struct AutoOffsetReset: RawRepresentable, Sendable, Hashable, CaseIterabl
     }
 
     /// Start from the oldest message still in the partition.
-    public static let earliest = AutoOffsetReset(rawValue: "earliest")
+    public static let earliest = KafkaAutoOffsetReset(rawValue: "earliest")
     /// Start after the newest message: only messages produced from now on.
-    public static let latest = AutoOffsetReset(rawValue: "latest")
+    public static let latest = KafkaAutoOffsetReset(rawValue: "latest")
     /// Report an error on the message stream instead of choosing.
-    public static let error = AutoOffsetReset(rawValue: "error")
+    public static let error = KafkaAutoOffsetReset(rawValue: "error")
 
     /// The values this version of AsyncKafka names; librdkafka may accept more.
-    public static let allCases: [AutoOffsetReset] = [.earliest, .latest, .error]
+    public static let allCases: [KafkaAutoOffsetReset] = [.earliest, .latest, .error]
 }

@@ -47,16 +47,16 @@ public struct KafkaProducerConfiguration: KafkaClientConfiguration {
     ///   - properties: Further librdkafka properties; they win over the arguments above.
     public init(
         bootstrapServers: String,
-        acks: Acks = .all,
+        acks: KafkaAcks = .all,
         properties: [String: String] = [:]
     ) {
         let base = ["bootstrap.servers": bootstrapServers, "acks": acks.rawValue]
         self.properties = base.merging(properties) { _, explicit in explicit }
     }
 
-    /// How many replicas must acknowledge a message before it counts as delivered (`acks`, default ``Acks/all``).
-    public var acks: Acks {
-        get { self.properties["acks"].flatMap(Acks.init(rawValue:)) ?? .all }
+    /// How many replicas must acknowledge a message before it counts as delivered (`acks`, default ``KafkaAcks/all``).
+    public var acks: KafkaAcks {
+        get { self.properties["acks"].flatMap(KafkaAcks.init(rawValue:)) ?? .all }
         set { self.properties["acks"] = newValue.rawValue }
     }
 
@@ -79,7 +79,7 @@ public struct KafkaProducerConfiguration: KafkaClientConfiguration {
     /// librdkafka then forces `acks=all`, unlimited retries (bounded by ``messageTimeout``) and
     /// at most 5 requests in flight per connection; creating the producer fails with
     /// ``KafkaError/Code/invalidConfiguration`` when you set an incompatible value, such as
-    /// ``Acks/leader``. Recommended for every producer that can afford `acks=all`.
+    /// ``KafkaAcks/leader``. Recommended for every producer that can afford `acks=all`.
     public var enableIdempotence: Bool {
         get { self.flag("enable.idempotence") ?? false }
         set { self.properties["enable.idempotence"] = String(newValue) }
@@ -140,7 +140,7 @@ public struct KafkaProducerConfiguration: KafkaClientConfiguration {
 }
 
 /// How many replicas must acknowledge a produced message (`acks`).
-public struct Acks: RawRepresentable, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+public struct KafkaAcks: RawRepresentable, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// librdkafka's value of `acks`.
     public let rawValue: String
 
@@ -153,12 +153,12 @@ public struct Acks: RawRepresentable, Sendable, Hashable, CaseIterable, CustomSt
     }
 
     /// Do not wait for any acknowledgement.
-    public static let none = Acks(rawValue: "0")
+    public static let none = KafkaAcks(rawValue: "0")
     /// Wait for the partition leader only.
-    public static let leader = Acks(rawValue: "1")
+    public static let leader = KafkaAcks(rawValue: "1")
     /// Wait for all in-sync replicas (the default, and the safe choice).
-    public static let all = Acks(rawValue: "all")
+    public static let all = KafkaAcks(rawValue: "all")
 
     /// The values this version of AsyncKafka names; librdkafka may accept more.
-    public static let allCases: [Acks] = [.none, .leader, .all]
+    public static let allCases: [KafkaAcks] = [.none, .leader, .all]
 }
