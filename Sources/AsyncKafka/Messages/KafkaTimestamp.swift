@@ -3,16 +3,23 @@ public struct KafkaTimestamp: Sendable, Hashable, Comparable {
     /// Who set the timestamp. A struct with static members rather than an enum, so that a
     /// kind added later breaks no `switch`: compare with `==`, or give a `switch` a `default`.
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
-        private let name: String
-        private init(_ name: String) { self.name = name }
+        // One byte, trivially copied: every consumed message and delivery report carries one.
+        private let value: UInt8
+        private init(_ value: UInt8) { self.value = value }
 
         /// The producer set it when it created the message.
-        public static let createTime = Kind("createTime")
+        public static let createTime = Kind(0)
         /// The broker set it when it appended the message to the log.
-        public static let logAppendTime = Kind("logAppendTime")
+        public static let logAppendTime = Kind(1)
 
         /// The kind's name, such as `createTime`.
-        public var description: String { self.name }
+        public var description: String {
+            switch self {
+            case .createTime: "createTime"
+            case .logAppendTime: "logAppendTime"
+            default: "kind \(self.value)"
+            }
+        }
     }
 
     /// Milliseconds since the Unix epoch.
