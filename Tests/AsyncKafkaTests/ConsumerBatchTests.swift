@@ -1,5 +1,6 @@
 @testable import AsyncKafka
 import AsyncKafkaTesting
+import CRdKafka
 import Testing
 
 @Suite("Batches and back-pressure")
@@ -89,9 +90,11 @@ struct ConsumerBatchTests {
             count += 1
             if count % 250 == 0 {
                 // A deliberately slow loop: look at what waits while it "works".
-                let buffered = try await consumer.loop.bufferedCounts()
-                #expect(buffered.streamBatches <= 2)
-                deepestLibrdkafkaQueue = max(deepestLibrdkafkaQueue, buffered.librdkafkaMessages)
+                let (streamBatches, librdkafkaMessages) = try await consumer.engine.perform { engine, resources in
+                    (engine.maxBufferedBatches - engine.credits.load(ordering: .relaxed), Int(rd_kafka_queue_length(resources.queue)))
+                }
+                #expect(streamBatches <= 2)
+                deepestLibrdkafkaQueue = max(deepestLibrdkafkaQueue, librdkafkaMessages)
             }
             if count == 5000 { break }
         }

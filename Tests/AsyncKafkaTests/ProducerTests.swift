@@ -136,16 +136,16 @@ struct ProducerQueueWaitTests {
         }
         // Wait (bounded) until the sender is waiting for room, not merely about to.
         let deadline = ContinuousClock.now + .seconds(20)
-        while producer.loop.spaceWaiters.withLock({ $0.count }) == 0 && ContinuousClock.now < deadline {
+        while producer.engine.spaceWaiters.withLock({ $0.count }) == 0 && ContinuousClock.now < deadline {
             await Task.yield()
         }
-        #expect(producer.loop.spaceWaiters.withLock { $0.count } == 1)
+        #expect(producer.engine.spaceWaiters.withLock { $0.count } == 1)
         sending.cancel()
         let result = await sending.result
         #expect(throws: KafkaError.self) { try result.get() }
         #expect((try? result.get()) == nil)
         if case .failure(let error as KafkaError) = result { #expect(error.code == .cancelled) }
-        #expect(producer.loop.spaceWaiters.withLock { $0.count } == 0)
+        #expect(producer.engine.spaceWaiters.withLock { $0.count } == 0)
         #expect(producer.queuedMessageCount == 1)
         await producer.close(timeout: .zero)
         _ = cluster

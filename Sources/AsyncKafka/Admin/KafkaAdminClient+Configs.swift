@@ -42,7 +42,7 @@ extension KafkaAdminClient {
         if case .broker(let id) = resource, id < 0 {
             throw KafkaError(code: .invalidArgument, message: "describeConfigs: invalid broker id \(id)")
         }
-        return try await self.loop.request(
+        return try await self.engine.request(
             "describe configs",
             api: RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS,
             timeout: timeout,

@@ -20,8 +20,8 @@ extension KafkaAdminClient {
     /// - Throws: a ``KafkaError`` when no broker could list its groups or the request fails as a
     ///   whole (``KafkaError/Code/timedOut``, ``KafkaError/Code/clientClosed``).
     public func listConsumerGroups(timeout: Duration = .seconds(30)) async throws(KafkaError) -> [KafkaConsumerGroupListing] {
-        let logger = self.loop.logger
-        return try await self.loop.request(
+        let logger = self.engine.logger
+        return try await self.engine.request(
             "list consumer groups",
             api: RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS,
             timeout: timeout,

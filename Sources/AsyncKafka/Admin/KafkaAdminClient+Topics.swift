@@ -54,7 +54,7 @@ extension KafkaAdminClient {
     ) async throws(KafkaError) -> [KafkaTopicResult] {
         for topic in topics { try Self.validate(topic) }
         guard !topics.isEmpty else { return [] }
-        return try await self.loop.request(
+        return try await self.engine.request(
             "create topics",
             api: RD_KAFKA_ADMIN_OP_CREATETOPICS,
             timeout: timeout,
@@ -87,7 +87,7 @@ extension KafkaAdminClient {
             throw KafkaError(code: .invalidArgument, message: "deleteTopics: a topic name is empty")
         }
         guard !names.isEmpty else { return [] }
-        return try await self.loop.request(
+        return try await self.engine.request(
             "delete topics",
             api: RD_KAFKA_ADMIN_OP_DELETETOPICS,
             timeout: timeout,

@@ -20,7 +20,7 @@ import Logging
 /// ``KafkaError/Code/timedOut``. A client released without ``close()`` closes
 /// in the background. The client is `Sendable`.
 public final class KafkaAdminClient: Sendable {
-    let loop: AdminEventLoop
+    let engine: AdminEngine
 
     /// Creates an admin client; it connects on its first request.
     ///
@@ -30,11 +30,11 @@ public final class KafkaAdminClient: Sendable {
         configuration: KafkaAdminConfiguration,
         logger: Logger = Logger(label: "AsyncKafka.KafkaAdminClient")
     ) throws(KafkaError) {
-        self.loop = try AdminEventLoop(configuration: configuration, logger: SecretRedactingLogHandler.logger(logger, redacting: configuration.properties))
+        self.engine = try AdminEngine(configuration: configuration, logger: SecretRedactingLogHandler.logger(logger, redacting: configuration.properties))
     }
 
     deinit {
-        self.loop.ownerReleased()
+        self.engine.ownerReleased()
     }
 
     /// The cluster's brokers and all its topics with their partitions, leaders and replicas.
@@ -44,8 +44,8 @@ public final class KafkaAdminClient: Sendable {
     ///   names the likely causes), ``KafkaError/Code/clientClosed`` once closed.
     public func metadata(timeout: Duration = .seconds(30)) async throws(KafkaError) -> KafkaClusterMetadata {
         let milliseconds = Int32(clamping: max(1, timeout.wholeMilliseconds))
-        let negotiation = self.loop.negotiation
-        return try await self.loop.perform { rk throws(KafkaError) in
+        let negotiation = self.engine.negotiation
+        return try await self.engine.perform { rk throws(KafkaError) in
             var metadata: UnsafePointer<rd_kafka_metadata>?
             let err = rd_kafka_metadata(rk, 1, nil, &metadata, milliseconds)
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
@@ -64,6 +64,6 @@ public final class KafkaAdminClient: Sendable {
 
     /// Closes the client: requests still waiting throw ``KafkaError/Code/clientClosed``. Idempotent.
     public func close() async {
-        await self.loop.close()
+        await self.engine.close()
     }
 }

@@ -10,14 +10,14 @@ extension KafkaConsumer {
     /// - Throws: ``KafkaError/Code/invalidConfiguration`` when the consumer has no consumer group,
     ///   ``KafkaError/Code/clientClosed`` once closed.
     public nonisolated func groupMetadata() async throws(KafkaError) -> KafkaConsumerGroupMetadata {
-        guard self.loop.groupID != nil else {
+        guard self.engine.groupID != nil else {
             throw KafkaError(
                 code: .invalidConfiguration,
                 message: "group metadata needs a consumer group: set groupID (group.id)",
                 configurationKey: "group.id"
             )
         }
-        return try await self.loop.perform { _, resources throws(KafkaError) in
+        return try await self.engine.perform { _, resources throws(KafkaError) in
             guard let metadata = rd_kafka_consumer_group_metadata(resources.handle.pointer) else {
                 throw KafkaError(code: .librdkafka, message: "librdkafka returned no consumer group metadata")
             }

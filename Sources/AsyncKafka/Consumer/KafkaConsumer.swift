@@ -19,7 +19,7 @@ import Logging
 /// ends, closes the consumer; ``close()`` does the same and waits for it. What
 /// is committed then: <doc:ConsumingMessages#End-the-loop-close-the-consumer>.
 public actor KafkaConsumer {
-    let loop: ConsumerEventLoop
+    let engine: ConsumerEngine
     private let groupID: String?
 
     /// The consumed messages. Iterate them once; see ``KafkaConsumerMessages``.
@@ -39,13 +39,13 @@ public actor KafkaConsumer {
         if configuration.properties["log_level"] == nil {
             configuration.properties["log_level"] = LibrdkafkaLog.syslogLevel(for: logger)
         }
-        self.loop = try ConsumerEventLoop(configuration: configuration, logger: SecretRedactingLogHandler.logger(logger, redacting: configuration.properties))
+        self.engine = try ConsumerEngine(configuration: configuration, logger: SecretRedactingLogHandler.logger(logger, redacting: configuration.properties))
         self.groupID = configuration.groupID
-        self.messages = KafkaConsumerMessages(loop: self.loop)
+        self.messages = KafkaConsumerMessages(engine: self.engine)
     }
 
     deinit {
-        self.loop.ownerReleased()
+        self.engine.ownerReleased()
     }
 
     /// The group's changes to this consumer's partitions, from now on, for observers.
@@ -54,7 +54,7 @@ public actor KafkaConsumer {
     /// *before* partitions are given up (commit, flush state), use
     /// ``setRebalanceHandler(_:)`` instead: observers are not waited for.
     public nonisolated var rebalanceEvents: AsyncStream<KafkaRebalanceEvent> {
-        self.loop.rebalances.subscribe()
+        self.engine.rebalances.subscribe()
     }
 
     /// Errors that do not end the message loop, from now on: a broker that cannot be reached,
@@ -65,7 +65,7 @@ public actor KafkaConsumer {
     /// the newest 64. Which errors end the loop instead, and how to make a missing topic or
     /// unreachable brokers end it: <doc:ConsumingMessages#Errors>.
     public nonisolated var errors: AsyncStream<KafkaError> {
-        self.loop.errors.subscribe()
+        self.engine.errors.subscribe()
     }
 
     /// Sets the function that runs on every rebalance: after partitions are
@@ -78,7 +78,7 @@ public actor KafkaConsumer {
     /// ``subscribe(to:)``. Works with the eager and the cooperative-sticky
     /// (`partition.assignment.strategy=cooperative-sticky`) protocols.
     public func setRebalanceHandler(_ handler: @escaping KafkaRebalanceHandler) {
-        self.loop.rebalanceHandler.withLock { $0 = handler }
+        self.engine.rebalanceHandler.withLock { $0 = handler }
     }
 
     /// Joins the consumer group and subscribes to `topics`; partitions are
@@ -100,7 +100,7 @@ public actor KafkaConsumer {
         }
         // A name starting with `^` is a regular expression, not a topic name.
         for topic in topics where !topic.hasPrefix("^") { try KafkaNameValidation.validateTopic(topic) }
-        try await self.loop.perform { _, resources throws(KafkaError) in
+        try await self.engine.perform { _, resources throws(KafkaError) in
             let list = TopicPartitionList(capacity: topics.count)
             for topic in topics { list.add(topic: topic, partition: -1, offset: KafkaOffset.stored.rawValue) }
             let err = rd_kafka_subscribe(resources.handle.pointer, list.pointer)
@@ -114,7 +114,7 @@ public actor KafkaConsumer {
     ///
     /// The consumer stays open; ``close()`` also leaves the group.
     public func unsubscribe() async throws(KafkaError) {
-        try await self.loop.perform { _, resources throws(KafkaError) in
+        try await self.engine.perform { _, resources throws(KafkaError) in
             let err = rd_kafka_unsubscribe(resources.handle.pointer)
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "unsubscribe") }
         }
@@ -122,7 +122,7 @@ public actor KafkaConsumer {
 
     /// The topics (and `^` patterns) this consumer is subscribed to; empty when it is not subscribed.
     public func subscription() async throws(KafkaError) -> [String] {
-        try await self.loop.perform { _, resources throws(KafkaError) in
+        try await self.engine.perform { _, resources throws(KafkaError) in
             var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
             let err = rd_kafka_subscription(resources.handle.pointer, &list)
             defer { if let list { rd_kafka_topic_partition_list_destroy(list) } }
@@ -145,8 +145,8 @@ public actor KafkaConsumer {
                 throw KafkaError(code: .invalidArgument, message: "invalid start offset for \(partition)")
             }
         }
-        try await self.loop.perform { loop, resources throws(KafkaError) in
-            loop.offsetStore.forget(partitions)
+        try await self.engine.perform { engine, resources throws(KafkaError) in
+            engine.offsetStore.forget(partitions)
             let list = TopicPartitionList(partitions)
             let err = rd_kafka_assign(resources.handle.pointer, list.pointer)
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "assign") }
@@ -165,7 +165,7 @@ public actor KafkaConsumer {
     ///   consumer group, ``KafkaError/Code/clientClosed`` once closed — or, when an error stopped
     ///   the consumer, that error (the one its message stream throws).
     public func commit() async throws(KafkaError) {
-        try await self.loop.commit()
+        try await self.engine.commit()
     }
 
     /// Commits `message` and everything before it in its partition, and waits for the broker's answer.
@@ -173,7 +173,7 @@ public actor KafkaConsumer {
     /// - Throws: as ``commit()``; ``KafkaError/Code/partitionNotAssigned`` (or ``KafkaError/Code/commitFailed``)
     ///   when the partition was revoked from this consumer.
     public func commit(_ message: KafkaMessage) async throws(KafkaError) {
-        try await self.loop.commit([Self.nextOffset(after: message)])
+        try await self.engine.commit([Self.nextOffset(after: message)])
     }
 
     /// Stores `message`'s offset for the next commit (automatic or ``commit()``).
@@ -192,7 +192,7 @@ public actor KafkaConsumer {
     /// Stores `next` as the next offset to commit for `topic`[`partition`].
     private nonisolated func store(next: Int64, topic: String, partition: Int) throws(KafkaError) {
         do {
-            try self.loop.store(next: next, topic: topic, partition: partition)
+            try self.engine.store(next: next, topic: topic, partition: partition)
         } catch where error.code == .unknownTopicOrPartition {
             // librdkafka says "unknown partition" for one this consumer has never been assigned.
             throw KafkaError(
@@ -210,7 +210,7 @@ public actor KafkaConsumer {
     ///   offset that is not absolute (`.stored`, `.end`, …) or an empty list.
     public func commit(_ offsets: [KafkaTopicPartition]) async throws(KafkaError) {
         try Self.validateExplicit(offsets, "commit")
-        try await self.loop.commit(offsets)
+        try await self.engine.commit(offsets)
     }
 
     /// Stores `offsets` — for each partition the next offset to read — for the next commit,
@@ -240,6 +240,6 @@ public actor KafkaConsumer {
     ///
     /// Idempotent: later calls return once the consumer is closed.
     public func close() async {
-        await self.loop.close()
+        await self.engine.close()
     }
 }

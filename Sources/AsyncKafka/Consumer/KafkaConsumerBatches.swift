@@ -17,13 +17,13 @@ public struct KafkaConsumerBatches: AsyncSequence, Sendable {
     /// Iteration throws only ``KafkaError``.
     public typealias Failure = KafkaError
 
-    let loop: ConsumerEventLoop
+    let engine: ConsumerEngine
     let maxCount: Int
     let maxWait: Duration
 
     /// Claims the consumer's message stream; only the first iterator receives messages.
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(messages: KafkaConsumerMessages(loop: self.loop), maxCount: self.maxCount, maxWait: self.maxWait)
+        AsyncIterator(messages: KafkaConsumerMessages(engine: self.engine), maxCount: self.maxCount, maxWait: self.maxWait)
     }
 
     /// Hands out one batch after the other.
@@ -36,7 +36,7 @@ public struct KafkaConsumerBatches: AsyncSequence, Sendable {
             self.messages = messages.makeAsyncIterator()
             if self.messages.ownsStream {
                 let count = self.maxCount
-                messages.loop.submit { loop in loop.configureBatching(maxCount: count, maxWait: maxWait) }
+                messages.engine.submit { engine in engine.configureBatching(maxCount: count, maxWait: maxWait) }
             }
         }
 
@@ -60,6 +60,6 @@ extension KafkaConsumer {
     ///
     /// A view of the same stream as ``messages``: iterate one or the other, once.
     public nonisolated func batches(maxCount: Int = 1024, maxWait: Duration = .zero) -> KafkaConsumerBatches {
-        KafkaConsumerBatches(loop: self.loop, maxCount: maxCount, maxWait: maxWait)
+        KafkaConsumerBatches(engine: self.engine, maxCount: maxCount, maxWait: maxWait)
     }
 }

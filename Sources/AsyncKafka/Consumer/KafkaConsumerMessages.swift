@@ -27,11 +27,11 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
     /// Iteration throws only ``KafkaError``.
     public typealias Failure = KafkaError
 
-    let loop: ConsumerEventLoop
+    let engine: ConsumerEngine
 
     /// Claims the consumer's message stream; only the first iterator receives messages.
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(loop: self.loop)
+        AsyncIterator(engine: self.engine)
     }
 
     /// Hands out the messages of one batch after the other.
@@ -47,11 +47,11 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
         private var filterGeneration = 0
         private let lifetime: IterationLifetime
 
-        init(loop: ConsumerEventLoop) {
-            let stream = loop.claimStream()
+        init(engine: ConsumerEngine) {
+            let stream = engine.claimStream()
             self.batches = stream?.makeAsyncIterator()
-            self.signals = loop.signals
-            self.lifetime = IterationLifetime(loop: loop, ownsStream: stream != nil)
+            self.signals = engine.signals
+            self.lifetime = IterationLifetime(engine: engine, ownsStream: stream != nil)
         }
 
         /// The next message, or `nil` once the consumer is closing or the task is cancelled.
@@ -80,16 +80,16 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
         mutating func nextChecked(
             isolation actor: isolated (any Actor)?
         ) async throws(KafkaError) -> KafkaMessage? {
-            let loop = self.lifetime.loop
+            let engine = self.lifetime.engine
             // Read first: a change made after this read sends the next call here again.
             self.changesSeen = self.signals.changes.load(ordering: .acquiring)
             // Everything handed out before this call is consumed.
-            loop.progress.markConsumed(self.index)
-            if loop.isStopping || Task.isCancelled {
+            engine.progress.markConsumed(self.index)
+            if engine.isStopping || Task.isCancelled {
                 return try self.stop()
             }
-            if loop.partitionFilter.generation != self.filterGeneration {
-                self.applyNewFilter(loop)
+            if engine.partitionFilter.generation != self.filterGeneration {
+                self.applyNewFilter(engine)
             }
             if self.index < self.batch.count {
                 let message = self.batch[self.index]
@@ -129,22 +129,22 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
             }
             do {
                 while let element = try await self.batches!.next(isolation: actor) {
-                    let loop = self.lifetime.loop
+                    let engine = self.lifetime.engine
                     guard case .batch(let next) = element else {
-                        if case .rebalance(let step) = element, !loop.isStopping, !Task.isCancelled {
+                        if case .rebalance(let step) = element, !engine.isStopping, !Task.isCancelled {
                             // Between two messages, like a rebalance callback inside a poll loop.
-                            await step.run(on: loop)
+                            await step.run(on: engine)
                         }
                         continue
                     }
-                    loop.returnCredit()
-                    if loop.isStopping || Task.isCancelled { break }
+                    engine.returnCredit()
+                    if engine.isStopping || Task.isCancelled { break }
                     var messages = next.messages
-                    self.filterGeneration = loop.partitionFilter.generation
-                    if self.filterGeneration != 0, let kept = loop.partitionFilter.filtered(messages[...], serial: next.serial) {
+                    self.filterGeneration = engine.partitionFilter.generation
+                    if self.filterGeneration != 0, let kept = engine.partitionFilter.filtered(messages[...], serial: next.serial) {
                         messages = kept
                     }
-                    loop.progress.startBatch(messages, previousConsumed: self.batch.count)
+                    engine.progress.startBatch(messages, previousConsumed: self.batch.count)
                     self.serial = next.serial
                     self.batch = messages
                     guard !messages.isEmpty else {
@@ -162,19 +162,19 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
         }
 
         /// A seek or a revocation happened: drop the affected messages not yet handed out.
-        private mutating func applyNewFilter(_ loop: ConsumerEventLoop) {
-            self.filterGeneration = loop.partitionFilter.generation
+        private mutating func applyNewFilter(_ engine: ConsumerEngine) {
+            self.filterGeneration = engine.partitionFilter.generation
             guard self.index < self.batch.count,
-                let kept = loop.partitionFilter.filtered(self.batch[self.index...], serial: self.serial)
+                let kept = engine.partitionFilter.filtered(self.batch[self.index...], serial: self.serial)
             else { return }
-            loop.progress.startBatch(kept, previousConsumed: self.index)
+            engine.progress.startBatch(kept, previousConsumed: self.index)
             self.batch = kept
             self.index = 0
         }
 
         /// Ends the iteration: with the error that stopped the consumer, if any, else with `nil`.
         private mutating func stop() throws(KafkaError) -> KafkaMessage? {
-            let failure = self.batches == nil ? nil : self.lifetime.loop.failure
+            let failure = self.batches == nil ? nil : self.lifetime.engine.failure
             self.end()
             if let failure { throw failure }
             return nil
@@ -192,12 +192,12 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
 /// Closes the consumer when the iteration ends, however it ends — including
 /// when the iterator is simply dropped after a `break`.
 final class IterationLifetime: Sendable {
-    let loop: ConsumerEventLoop
+    let engine: ConsumerEngine
     let ownsStream: Bool
     private let ended: Mutex<Bool>
 
-    init(loop: ConsumerEventLoop, ownsStream: Bool) {
-        self.loop = loop
+    init(engine: ConsumerEngine, ownsStream: Bool) {
+        self.engine = engine
         self.ownsStream = ownsStream
         self.ended = Mutex(!ownsStream)
     }
@@ -207,7 +207,7 @@ final class IterationLifetime: Sendable {
             defer { ended = true }
             return !ended
         }
-        if first { self.loop.iterationEnded() }
+        if first { self.engine.iterationEnded() }
     }
 
     deinit {

@@ -30,15 +30,15 @@ extension KafkaConsumer: Service {
     /// - Throws: The ``KafkaError`` that stopped the consumer, if an error did (at once: the
     ///   group decides what a failed service means).
     public nonisolated func run() async throws {
-        let loop = self.loop
+        let engine = self.engine
         await withGracefulShutdownHandler {
             // The stream of rebalance events ends when the consumer has closed (or the task is cancelled).
             for await _ in self.rebalanceEvents {}
         } onGracefulShutdown: {
-            loop.requestClose()
+            engine.requestClose()
         }
         await self.close()
-        if let failure = loop.failure { throw failure }
+        if let failure = engine.failure { throw failure }
         // Closed: wait for the group's shutdown (at once if it caused the close); a cancellation ends the wait.
         try? await gracefulShutdown()
     }

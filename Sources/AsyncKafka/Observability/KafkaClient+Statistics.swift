@@ -9,23 +9,13 @@ extension KafkaConsumer {
     /// nothing. Snapshots are taken while the consumer serves librdkafka, that is while
     /// its message stream has room.
     public nonisolated var statistics: AsyncStream<KafkaStatistics> {
-        let (stream, continuation) = AsyncStream<KafkaStatistics>.makeStream(bufferingPolicy: .bufferingNewest(16))
-        self.loop.submit { loop in
-            guard let handle = loop.resources?.handle else {
-                continuation.finish()
-                return
-            }
-            handle.statistics.register(continuation)
-        }
-        return stream
+        self.engine.core.bridge.statistics.subscribe()
     }
 
     /// Reports every statistics snapshot as swift-metrics metrics (see ``KafkaStatisticsMetrics``)
     /// until the consumer closes. Needs a ``KafkaClientConfiguration/statisticsInterval``.
     public nonisolated func reportMetrics(to metrics: KafkaStatisticsMetrics = KafkaStatisticsMetrics()) {
-        self.loop.submit { loop in
-            loop.resources?.handle.statistics.addReporter { metrics.report($0) }
-        }
+        self.engine.core.bridge.statistics.addReporter { metrics.report($0) }
     }
 }
 
@@ -36,12 +26,12 @@ extension KafkaProducer {
     /// Each access gives a new stream (the newest 16 snapshots are kept for a slow
     /// reader); it ends when the producer closes. Without a statistics interval it yields nothing.
     public var statistics: AsyncStream<KafkaStatistics> {
-        self.loop.handle.statistics.subscribe()
+        self.engine.core.bridge.statistics.subscribe()
     }
 
     /// Reports every statistics snapshot as swift-metrics metrics (see ``KafkaStatisticsMetrics``)
     /// until the producer closes. Needs a ``KafkaClientConfiguration/statisticsInterval``.
     public func reportMetrics(to metrics: KafkaStatisticsMetrics = KafkaStatisticsMetrics()) {
-        self.loop.handle.statistics.addReporter { metrics.report($0) }
+        self.engine.core.bridge.statistics.addReporter { metrics.report($0) }
     }
 }

@@ -34,13 +34,13 @@ extension KafkaProducer {
     ) async -> [Result<KafkaDeliveryReport, KafkaError>] {
         guard !messages.isEmpty else { return [] }
         let deadline = queueTimeout.map { ContinuousClock.now + $0 }
-        let messages = self.loop.injectsTraceContext ? messages.withCurrentTraceContext() : messages
-        self.loop.reportWaiterArrived()
-        defer { self.loop.reportWaiterLeft() }
+        let messages = self.engine.injectsTraceContext ? messages.withCurrentTraceContext() : messages
+        self.engine.reportWaiterArrived()
+        defer { self.engine.reportWaiterLeft() }
         let batch = DeliveryBatch(count: messages.count)
         var next = 0
         enqueueing: while next < messages.count {
-            switch self.loop.enqueue(messages, from: next, into: batch) {
+            switch self.engine.enqueue(messages, from: next, into: batch) {
             case .finished:
                 break enqueueing
             case .queueFull(let stoppedAt, let generation):

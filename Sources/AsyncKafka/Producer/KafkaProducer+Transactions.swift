@@ -19,8 +19,8 @@ extension KafkaProducer {
     /// - Throws: ``KafkaError/Code/invalidConfiguration`` for a producer without a transactional id,
     ///   ``KafkaError/Code/timedOut`` (retriable), a fatal error, ``KafkaError/Code/clientClosed``.
     public func initTransactions(timeout: Duration = .seconds(30)) async throws(KafkaError) {
-        let milliseconds = ProducerEventLoop.transactionTimeout(timeout)
-        try await self.loop.transactionCall("init transactions") { rd_kafka_init_transactions($0, milliseconds) }
+        let milliseconds = ProducerEngine.transactionTimeout(timeout)
+        try await self.engine.transactionCall("init transactions") { rd_kafka_init_transactions($0, milliseconds) }
     }
 
     /// Begins a transaction: messages sent from now on belong to it, until it is committed or aborted.
@@ -28,7 +28,7 @@ extension KafkaProducer {
     /// - Throws: ``KafkaError/Code/invalidState`` when a transaction is already open or
     ///   ``initTransactions(timeout:)`` has not completed; a fatal error.
     public func beginTransaction() async throws(KafkaError) {
-        try await self.loop.transactionCall("begin transaction") { rd_kafka_begin_transaction($0) }
+        try await self.engine.transactionCall("begin transaction") { rd_kafka_begin_transaction($0) }
     }
 
     /// Adds consumer offsets to the transaction: they count as committed for the consumer's group
@@ -61,8 +61,8 @@ extension KafkaProducer {
         timeout: Duration = .seconds(30)
     ) async throws(KafkaError) {
         try Self.validateTransactionOffsets(offsets)
-        let milliseconds = ProducerEventLoop.transactionTimeout(timeout)
-        try await self.loop.transactionCall("send offsets to transaction") { rk in
+        let milliseconds = ProducerEngine.transactionTimeout(timeout)
+        try await self.engine.transactionCall("send offsets to transaction") { rk in
             let list = TopicPartitionList(offsets)
             return rd_kafka_send_offsets_to_transaction(rk, list.pointer, groupMetadata.pointer, milliseconds)
         }
@@ -77,8 +77,8 @@ extension KafkaProducer {
     ///   refused (abort, then retry the whole transaction); ``KafkaError/Code/invalidState`` without
     ///   an open transaction; a fatal error when fenced.
     public func commitTransaction(timeout: Duration? = nil) async throws(KafkaError) {
-        let milliseconds = ProducerEventLoop.transactionTimeout(timeout)
-        try await self.loop.transactionCall("commit transaction") { rd_kafka_commit_transaction($0, milliseconds) }
+        let milliseconds = ProducerEngine.transactionTimeout(timeout)
+        try await self.engine.transactionCall("commit transaction") { rd_kafka_commit_transaction($0, milliseconds) }
     }
 
     /// Aborts the transaction: messages not yet sent are purged (their senders get
@@ -88,8 +88,8 @@ extension KafkaProducer {
     /// - Parameter timeout: `nil` (recommended) for the rest of the transaction timeout; on a
     ///   retriable error, call it again.
     public func abortTransaction(timeout: Duration? = nil) async throws(KafkaError) {
-        let milliseconds = ProducerEventLoop.transactionTimeout(timeout)
-        try await self.loop.transactionCall("abort transaction") { rd_kafka_abort_transaction($0, milliseconds) }
+        let milliseconds = ProducerEngine.transactionTimeout(timeout)
+        try await self.engine.transactionCall("abort transaction") { rd_kafka_abort_transaction($0, milliseconds) }
     }
 
     private static func validateTransactionOffsets(_ offsets: [KafkaTopicPartition]) throws(KafkaError) {

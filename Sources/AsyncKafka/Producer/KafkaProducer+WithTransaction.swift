@@ -37,7 +37,7 @@ extension KafkaProducer {
             do throws(KafkaError) {
                 try await self.abortTransaction(timeout: timeout)
             } catch let abortError {
-                self.loop.logger.error(
+                self.engine.logger.error(
                     "aborting the transaction after an error failed",
                     metadata: ["kafka.error": "\(abortError)", "error": "\(error)"]
                 )

@@ -19,7 +19,7 @@ import Logging
 ///
 /// The producer is `Sendable`: share one per process.
 public final class KafkaProducer: Sendable {
-    let loop: ProducerEventLoop
+    let engine: ProducerEngine
 
     /// Creates a producer.
     ///
@@ -33,11 +33,11 @@ public final class KafkaProducer: Sendable {
         if configuration.properties["log_level"] == nil {
             configuration.properties["log_level"] = LibrdkafkaLog.syslogLevel(for: logger)
         }
-        self.loop = try ProducerEventLoop(configuration: configuration, logger: SecretRedactingLogHandler.logger(logger, redacting: configuration.properties))
+        self.engine = try ProducerEngine(configuration: configuration, logger: SecretRedactingLogHandler.logger(logger, redacting: configuration.properties))
     }
 
     deinit {
-        self.loop.ownerReleased()
+        self.engine.ownerReleased()
     }
 
     /// Sends `message` and waits for the broker's acknowledgement.
@@ -68,7 +68,7 @@ public final class KafkaProducer: Sendable {
         queueTimeout: Duration? = nil
     ) async throws(KafkaError) -> KafkaDeliveryReport {
         let deadline = queueTimeout.map { ContinuousClock.now + $0 }
-        if self.loop.injectsTraceContext, let traced = message.withCurrentTraceContext() {
+        if self.engine.injectsTraceContext, let traced = message.withCurrentTraceContext() {
             return try await self.sendAsIs(traced, deadline: deadline)
         }
         return try await self.sendAsIs(message, deadline: deadline)
@@ -80,10 +80,10 @@ public final class KafkaProducer: Sendable {
         _ message: borrowing KafkaProducerMessage,
         deadline: ContinuousClock.Instant?
     ) async throws(KafkaError) -> KafkaDeliveryReport {
-        self.loop.reportWaiterArrived()
-        defer { self.loop.reportWaiterLeft() }
+        self.engine.reportWaiterArrived()
+        defer { self.engine.reportWaiterLeft() }
         let batch = DeliveryBatch(count: 1)
-        while case .queueFull(let generation) = try self.loop.enqueue(
+        while case .queueFull(let generation) = try self.engine.enqueue(
             message,
             opaque: batch.opaque(for: 0)
         ) {
@@ -108,7 +108,7 @@ public final class KafkaProducer: Sendable {
     /// (the benchmark's *isolation* row for `enqueue` measures it).
     nonisolated(nonsending) public func enqueue(_ message: KafkaProducerMessage, queueTimeout: Duration? = nil) async throws(KafkaError) {
         let deadline = queueTimeout.map { ContinuousClock.now + $0 }
-        if self.loop.injectsTraceContext, let traced = message.withCurrentTraceContext() {
+        if self.engine.injectsTraceContext, let traced = message.withCurrentTraceContext() {
             return try await self.enqueueAsIs(traced, deadline: deadline)
         }
         try await self.enqueueAsIs(message, deadline: deadline)
@@ -120,7 +120,7 @@ public final class KafkaProducer: Sendable {
         _ message: borrowing KafkaProducerMessage,
         deadline: ContinuousClock.Instant?
     ) async throws(KafkaError) {
-        while case .queueFull(let generation) = try self.loop.enqueue(message, opaque: nil) {
+        while case .queueFull(let generation) = try self.engine.enqueue(message, opaque: nil) {
             try await self.waitForSpace(after: generation, deadline: deadline)
         }
     }
@@ -129,7 +129,7 @@ public final class KafkaProducer: Sendable {
     /// is cancelled or `deadline` passes, before or while it waits.
     nonisolated(nonsending) func waitForSpace(after generation: Int, deadline: ContinuousClock.Instant?) async throws(KafkaError) {
         try Self.checkWait(deadline)
-        await self.loop.waitForSpace(after: generation, deadline: deadline)
+        await self.engine.waitForSpace(after: generation, deadline: deadline)
         try Self.checkWait(deadline)
     }
 
@@ -149,14 +149,14 @@ public final class KafkaProducer: Sendable {
     /// How many messages are waiting for delivery: in librdkafka's queue or in flight to a broker
     /// (plus pending delivery reports and other events). `0` once closed.
     public var queuedMessageCount: Int {
-        self.loop.queuedMessageCount
+        self.engine.queuedMessageCount
     }
 
     /// Waits until every message enqueued so far is delivered or has failed.
     ///
     /// - Throws: ``KafkaError/Code/timedOut`` when messages are still in flight after `timeout`.
     public func flush(timeout: Duration = .seconds(30)) async throws(KafkaError) {
-        try await self.loop.flush(timeout: timeout)
+        try await self.engine.flush(timeout: timeout)
     }
 
     /// Closes the producer: delivers what it can within `timeout`, then purges the rest —
@@ -164,6 +164,6 @@ public final class KafkaProducer: Sendable {
     ///
     /// Idempotent: later calls wait until the producer is closed.
     public func close(timeout: Duration = .seconds(30)) async {
-        await self.loop.close(timeout: timeout)
+        await self.engine.close(timeout: timeout)
     }
 }

@@ -98,12 +98,12 @@ final class LeakWatch: @unchecked Sendable {
 
     /// Watches a consumer: the `KafkaConsumer` and its event loop, which its client thread keeps until it exits.
     func watch(_ consumer: KafkaConsumer) {
-        self.lock.withLock { self.watched += [Weak(consumer), Weak(consumer.messages.loop)] }
+        self.lock.withLock { self.watched += [Weak(consumer), Weak(consumer.messages.engine)] }
     }
 
     /// Watches a producer and its event loop.
     func watch(_ producer: KafkaProducer) {
-        self.lock.withLock { self.watched += [Weak(producer), Weak(producer.loop)] }
+        self.lock.withLock { self.watched += [Weak(producer), Weak(producer.engine)] }
     }
 
     private var alive: Int {

@@ -39,6 +39,8 @@ final class ClientThread: @unchecked Sendable {
 
     /// The thread's name, as debuggers and profilers show it (Linux keeps 15 bytes).
     private let name: String
+    /// Set (under `mutex`) once ``start(serve:)`` has created the thread.
+    private var started = false
 
     init(name: String) {
         self.name = name
@@ -65,6 +67,7 @@ final class ClientThread: @unchecked Sendable {
         let result = pthread_create(&handle, nil, { raw in
             let context = Unmanaged<Context>.fromOpaque(raw!).takeRetainedValue()
             context.thread.nameCurrentThread()
+            pthread_setspecific(ClientThread.current, Unmanaged.passUnretained(context.thread).toOpaque())
             context.thread.run(context.serve)
             return nil
         }, context)
@@ -73,6 +76,31 @@ final class ClientThread: @unchecked Sendable {
             throw KafkaError(code: .librdkafka, message: "could not start the client thread (pthread_create: \(result))")
         }
         pthread_detach(handle)
+        pthread_mutex_lock(self.mutex)
+        self.started = true
+        pthread_mutex_unlock(self.mutex)
+    }
+
+    /// Which client thread the calling OS thread is, if any: set by each client thread for
+    /// itself, and around each late job (see ``submit(_:)``).
+    private static let current: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    /// Whether the caller runs in this thread's serial context: on the thread, in a late job,
+    /// or on the creating thread before the thread has started.
+    var isCurrent: Bool {
+        if pthread_getspecific(Self.current) == Unmanaged.passUnretained(self).toOpaque() { return true }
+        pthread_mutex_lock(self.mutex)
+        defer { pthread_mutex_unlock(self.mutex) }
+        return !self.started
+    }
+
+    /// Stops the process when the caller does not run on the thread (see ``ThreadBound``).
+    func preconditionIsCurrent(file: StaticString = #fileID, line: UInt = #line) {
+        precondition(self.isCurrent, "\(self.name): thread-bound state touched off its thread", file: file, line: line)
     }
 
     /// Names the calling thread, so that profiles and stack dumps tell the clients' threads apart.
@@ -106,7 +134,10 @@ final class ClientThread: @unchecked Sendable {
         guard !self.exited else {
             pthread_mutex_unlock(self.mutex)
             pthread_mutex_lock(self.lateJobs)
+            let outer = pthread_getspecific(Self.current)
+            pthread_setspecific(Self.current, Unmanaged.passUnretained(self).toOpaque())
             job()
+            pthread_setspecific(Self.current, outer)
             pthread_mutex_unlock(self.lateJobs)
             return
         }

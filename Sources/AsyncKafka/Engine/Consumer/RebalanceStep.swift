@@ -11,13 +11,13 @@ import Synchronization
 final class RebalanceStep: Sendable {
     let event: KafkaRebalanceEvent
     private let handler: KafkaRebalanceHandler
-    private let completion: Mutex<(@Sendable (ConsumerEventLoop) -> Void)?>
+    private let completion: Mutex<(@Sendable (ConsumerEngine) -> Void)?>
     private let started = Atomic<Bool>(false)
 
     init(
         event: KafkaRebalanceEvent,
         handler: @escaping KafkaRebalanceHandler,
-        completion: (@Sendable (ConsumerEventLoop) -> Void)?
+        completion: (@Sendable (ConsumerEngine) -> Void)?
     ) {
         self.event = event
         self.handler = handler
@@ -25,26 +25,26 @@ final class RebalanceStep: Sendable {
     }
 
     /// Runs the handler (once), then the completion on the client thread.
-    func run(on loop: ConsumerEventLoop) async {
+    func run(on engine: ConsumerEngine) async {
         guard !self.started.exchange(true, ordering: .acquiringAndReleasing) else { return }
         await self.handler(self.event)
-        self.complete(on: loop)
+        self.complete(on: engine)
     }
 
     /// Runs the handler in a task of its own (nobody iterates, or the iteration ended).
-    func runDetached(on loop: ConsumerEventLoop) {
+    func runDetached(on engine: ConsumerEngine) {
         guard !self.started.load(ordering: .acquiring) else { return }
-        Task { await self.run(on: loop) }
+        Task { await self.run(on: engine) }
     }
 
-    private func complete(on loop: ConsumerEventLoop) {
+    private func complete(on engine: ConsumerEngine) {
         let completion = self.completion.withLock { completion in
             defer { completion = nil }
             return completion
         }
-        loop.submit { loop in
-            loop.pendingRebalanceSteps.removeAll { $0 === self }
-            completion?(loop)
+        engine.submit { engine in
+            engine.confined.pendingRebalanceSteps.removeAll { $0 === self }
+            completion?(engine)
         }
     }
 }

@@ -2,7 +2,7 @@ import CAsyncKafkaShim
 import CRdKafka
 
 /// Enqueueing: runs on the sender's thread, under the state lock (which keeps the handle alive). Never blocks.
-extension ProducerEventLoop {
+extension ProducerEngine {
     /// What became of an attempt to enqueue one message.
     enum EnqueueResult {
         case queued
@@ -20,7 +20,7 @@ extension ProducerEventLoop {
         try Self.validate(message)
         let rk = self.handle.pointer
         // Read before trying: reports served after this read make a full queue worth a retry.
-        let generation = self.deliveryGeneration.load(ordering: .sequentiallyConsistent)
+        let generation = self.reportServing.generation.load(ordering: .sequentiallyConsistent)
         var served = false
         // Also when the second attempt below throws: senders waiting for room must hear of the reports.
         defer { if served { self.deliveriesServed() } }
@@ -33,10 +33,7 @@ extension ProducerEventLoop {
                 return try Self.enqueueLocked(message, opaque: opaque, generation: generation, rk, &state)
             }
             if opaque == nil {
-                // Written only under the lock, so a plain load and store count without loss; the
-                // thread reads it without the lock, which senders hold almost all the time.
-                let enqueues = self.unawaitedEnqueues.load(ordering: .relaxed)
-                self.unawaitedEnqueues.store(enqueues &+ 1, ordering: .relaxed)
+                self.reportServing.countUnawaitedEnqueue()
             }
             // Every so many messages, serve the ready delivery reports here (see serveReadyReports).
             state.enqueuedSinceServe += 1
@@ -63,19 +60,14 @@ extension ProducerEventLoop {
     /// cannot be enqueued gets its error in its slot; the others are not affected.
     func enqueue(_ messages: [KafkaProducerMessage], from start: Int, into batch: DeliveryBatch) -> BatchProgress {
         let rk = self.handle.pointer
-        self.activeBatchSenders.add(1, ordering: .sequentiallyConsistent)
-        defer {
-            let active = self.activeBatchSenders.subtract(1, ordering: .sequentiallyConsistent).newValue
-            if active == 0, self.reportsLeftToSenders.exchange(false, ordering: .sequentiallyConsistent) {
-                self.thread.wake()
-            }
-        }
+        self.reportServing.batchSenderEntered()
+        defer { if self.reportServing.batchSenderLeft() { self.thread.wake() } }
         return messages.withUnsafeBufferPointer { messages in
             guard let base = messages.baseAddress else { return .finished }
             var index = start
             while index < messages.count {
                 let end = min(messages.count, index + Self.messagesPerLock)
-                let generation = self.deliveryGeneration.load(ordering: .sequentiallyConsistent)
+                let generation = self.reportServing.generation.load(ordering: .sequentiallyConsistent)
                 let (stop, served) = self.state.withLock { state -> (BatchProgress?, Bool) in
                     guard state.state == .running else { return (.closed(next: index), false) }
                     var served = false
@@ -119,7 +111,7 @@ extension ProducerEventLoop {
     /// thread a third of its time). Non-blocking; the state lock is held, which keeps the
     /// handle alive. Returns whether any were served (then call ``deliveriesServed()`` after
     /// unlocking).
-    private static func serveReadyReports(_ rk: OpaquePointer, _ state: inout ProducerStateMachine) -> Bool {
+    private static func serveReadyReports(_ rk: OpaquePointer, _ state: inout StateMachine) -> Bool {
         state.enqueuedSinceServe = 0
         return rd_kafka_poll(rk, 0) > 0
     }
@@ -131,7 +123,7 @@ extension ProducerEventLoop {
         opaque: UnsafeMutableRawPointer?,
         generation: Int,
         _ rk: OpaquePointer,
-        _ state: inout ProducerStateMachine
+        _ state: inout StateMachine
     ) throws(KafkaError) -> EnqueueResult {
         let topic = try state.topics.handle(for: message.pointee.topic, rk)
         let headers = message.pointee.headers.isEmpty ? nil : try Self.makeHeaders(message.pointee.headers)

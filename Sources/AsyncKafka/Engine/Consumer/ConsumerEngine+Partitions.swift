@@ -1,6 +1,6 @@
 import CRdKafka
 
-extension ConsumerEventLoop {
+extension ConsumerEngine {
     /// The partitions assigned to this consumer, by ``KafkaConsumer/assign(_:)`` or by the group. On the thread.
     func assignedPartitions(_ resources: Resources) throws(KafkaError) -> [KafkaTopicPartition] {
         var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
@@ -29,8 +29,8 @@ extension ConsumerEventLoop {
         }
         if let failure = list.firstError(context: "seek") { throw failure }
         let keys = partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) }
-        self.partitionFilter.discard(keys, upToSerial: self.lastBatchSerial)
-        for key in keys { self.consumedPositions[key] = nil }
+        self.partitionFilter.discard(keys, upToSerial: self.confined.lastBatchSerial)
+        for key in keys { self.confined.consumedPositions[key] = nil }
         self.offsetStore.repositioned(partitions)
     }
 
@@ -41,22 +41,11 @@ extension ConsumerEventLoop {
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "position") }
         return list.partitions.map { fetched in
             let key = PartitionKey(topic: fetched.topic, partition: fetched.partition)
-            guard let consumed = self.consumedPositions[key] else {
+            guard let consumed = self.confined.consumedPositions[key] else {
                 // Nothing consumed yet: librdkafka's fetch position, if it has one, is where reading starts.
                 return fetched
             }
             return KafkaTopicPartition(topic: fetched.topic, partition: fetched.partition, offset: .offset(consumed))
-        }
-    }
-}
-
-extension ConsumerEventLoop {
-    /// What waits between librdkafka and the loop: batches in the stream, and messages in
-    /// librdkafka's consumer queue. For tests and diagnostics.
-    func bufferedCounts() async throws(KafkaError) -> (streamBatches: Int, librdkafkaMessages: Int) {
-        try await self.perform { loop, resources in
-            let free = loop.credits.load(ordering: .relaxed)
-            return (loop.maxBufferedBatches - free, Int(rd_kafka_queue_length(resources.queue)))
         }
     }
 }

@@ -1,6 +1,6 @@
 import CRdKafka
 
-extension ConsumerEventLoop {
+extension ConsumerEngine {
     /// Commits `offsets` (the next offset to read per partition), or when `nil` the stored offsets
     /// after storing what the application has consumed, and waits for the broker's answer.
     func commit(_ offsets: [KafkaTopicPartition]? = nil) async throws(KafkaError) {
@@ -9,7 +9,7 @@ extension ConsumerEventLoop {
         }
         do {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                self.submit { loop in loop.startCommit(offsets, continuation) }
+                self.submit { engine in engine.startCommit(offsets, continuation) }
             }
         } catch let error as KafkaError {
             throw error
@@ -18,10 +18,10 @@ extension ConsumerEventLoop {
         }
     }
 
-    /// Issues the commit on the thread; the result arrives through ``completeCommit(id:error:offsets:)``.
+    /// Issues the commit on the thread; the result arrives through ``commitCompleted(_:error:offsets:)``.
     private func startCommit(_ offsets: [KafkaTopicPartition]?, _ continuation: CheckedContinuation<Void, any Error>) {
         // While closing, a rebalance handler may still commit what was consumed.
-        guard self.machine.state != .closed, let resources = self.resources else {
+        guard let resources = self.confined.machine.resources else {
             continuation.resume(throwing: self.stoppedError)
             return
         }
@@ -54,26 +54,26 @@ extension ConsumerEventLoop {
             // Nothing librdkafka commits later (periodic, on revocation, at close) may commit less.
             self.offsetStore.committing(explicit, through: resources.handle.pointer)
         }
+        guard case .send(let id, _) = self.confined.machine.commitStarted(continuation) else {
+            continuation.resume(throwing: self.stoppedError)
+            return
+        }
         let list = TopicPartitionList(explicit)
-        let id = self.nextCommitID
-        self.nextCommitID += 1
-        self.pendingCommits[id] = continuation
         let err = rd_kafka_commit_queue(
             resources.handle.pointer,
             list.pointer,
             resources.commitQueue,
-            ConsumerCallbacks.commitCompleted,
+            ClientCallbacks.commitCompleted,
             UnsafeMutableRawPointer(bitPattern: id)
         )
-        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
-            self.pendingCommits[id] = nil
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR, let continuation = self.confined.machine.commitCompleted(id: id) {
             continuation.resume(throwing: KafkaError.rdKafka(err, context: "commit", fallback: .commitFailed))
         }
     }
 
-    /// The broker answered commit `id`. On the thread (served from the commit queue).
-    func completeCommit(id: Int, error err: rd_kafka_resp_err_t, offsets: UnsafePointer<rd_kafka_topic_partition_list_t>?) {
-        guard let continuation = self.pendingCommits.removeValue(forKey: id) else { return }
+    /// The broker answered a commit; `commitOpaque` is its id. On the thread (served from the commit queue).
+    func commitCompleted(_ commitOpaque: UnsafeMutableRawPointer?, error err: rd_kafka_resp_err_t, offsets: UnsafePointer<rd_kafka_topic_partition_list_t>?) {
+        guard let continuation = self.confined.machine.commitCompleted(id: Int(bitPattern: commitOpaque)) else { return }
         switch err {
         case RD_KAFKA_RESP_ERR_NO_ERROR, RD_KAFKA_RESP_ERR__NO_OFFSET:
             if let offsets, let failure = TopicPartitionList.firstError(of: offsets, context: "commit") {

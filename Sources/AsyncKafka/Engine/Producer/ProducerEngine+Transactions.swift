@@ -9,7 +9,7 @@ import CRdKafka
 /// delivery-report callback, not `RD_KAFKA_EVENT_DR`); the other calls wait for
 /// the transaction coordinator only, and the reports that arrive meanwhile are
 /// served as soon as they return.
-extension ProducerEventLoop {
+extension ProducerEngine {
     /// Runs `call` with the handle on the thread and turns its `rd_kafka_error_t` into a ``KafkaError``.
     func transactionCall(
         _ what: String,
@@ -22,20 +22,14 @@ extension ProducerEventLoop {
                 configurationKey: "transactional.id"
             )
         }
-        let failure: KafkaError? = await withCheckedContinuation { continuation in
-            self.thread.submit {
-                guard self.state.withLock({ $0.state == .running }) else {
-                    continuation.resume(returning: KafkaError.clientClosed("the producer"))
-                    return
-                }
-                let error = call(self.handle.pointer)
-                // Serve what arrived meanwhile, and let senders waiting for room retry
-                // (a flush inside the call may have served their reports already).
-                self.serveMainQueue(wakeSenders: true)
-                continuation.resume(returning: error.map { KafkaError.producing($0, context: what, transactional: true) })
-            }
+        try await self.core.run { () throws(KafkaError) in
+            guard self.state.withLock({ $0.state == .running }) else { throw .clientClosed("the producer") }
+            let error = call(self.handle.pointer)
+            // Serve what arrived meanwhile, and let senders waiting for room retry
+            // (a flush inside the call may have served their reports already).
+            self.serveMainQueue(wakeSenders: true)
+            if let error { throw KafkaError.producing(error, context: what, transactional: true) }
         }
-        if let failure { throw failure }
     }
 
     /// A librdkafka transaction timeout: whole milliseconds, or -1 ("the remaining transaction time").

@@ -1,26 +1,18 @@
 import CRdKafka
 
-extension ProducerEventLoop {
+extension ProducerEngine {
     /// Waits until every queued message is delivered or failed, at most `timeout`.
     func flush(timeout: Duration) async throws(KafkaError) {
         let milliseconds = Int32(clamping: max(0, timeout.wholeMilliseconds))
-        let result: KafkaError? = await withCheckedContinuation { continuation in
-            self.thread.submit {
-                guard self.state.withLock({ $0.state == .running }) else {
-                    continuation.resume(returning: KafkaError.clientClosed("the producer"))
-                    return
-                }
-                let err = rd_kafka_flush(self.handle.pointer, milliseconds)
-                self.serveMainQueue()
-                if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    continuation.resume(returning: nil)
-                } else {
-                    let left = rd_kafka_outq_len(self.handle.pointer)
-                    continuation.resume(returning: .rdKafka(err, context: "flush: \(left) messages still in flight"))
-                }
+        try await self.core.run { () throws(KafkaError) in
+            guard self.state.withLock({ $0.state == .running }) else { throw .clientClosed("the producer") }
+            let err = rd_kafka_flush(self.handle.pointer, milliseconds)
+            self.serveMainQueue()
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                let left = rd_kafka_outq_len(self.handle.pointer)
+                throw .rdKafka(err, context: "flush: \(left) messages still in flight")
             }
         }
-        if let result { throw result }
     }
 
     /// Closes the producer: delivers what it can within `timeout`, purges the rest (each awaiting

@@ -2,8 +2,9 @@ import CRdKafka
 
 /// The lifecycle of a producer, as an explicit state machine guarded by the producer's lock.
 ///
-/// Methods return what the caller must do; the machine performs no I/O.
-struct ProducerStateMachine {
+/// Methods return what the caller must do; the machine performs no I/O. It is generic over
+/// the close waiters so that it is unit-tested without librdkafka.
+struct ProducerStateMachine<CloseWaiter> {
     enum State {
         /// Accepting messages.
         case running
@@ -18,9 +19,7 @@ struct ProducerStateMachine {
     var topics = TopicHandleCache()
     /// Single enqueues since the sender last served delivery reports.
     var enqueuedSinceServe = 0
-    private var closeWaiters: [CheckedContinuation<Void, Never>] = []
-    /// Whether the ``KafkaProducer`` still exists.
-    private var ownerAlive = true
+    private var closeWaiters: [CloseWaiter] = []
 
     enum CloseAction {
         /// Flush, purge, destroy.
@@ -30,7 +29,7 @@ struct ProducerStateMachine {
     }
 
     /// Someone asked to close; `waiter` (if any) is resumed once closed.
-    mutating func closeRequested(waiter: CheckedContinuation<Void, Never>?) -> (CloseAction, resumeNow: Bool) {
+    mutating func closeRequested(waiter: CloseWaiter?) -> (CloseAction, resumeNow: Bool) {
         switch self.state {
         case .running:
             self.state = .closing
@@ -46,10 +45,11 @@ struct ProducerStateMachine {
 
     /// The producer is closed: nothing more is enqueued. Returns every waiter to resume.
     ///
-    /// The topic handles stay in `topics`: `ProducerEventLoop.destroy()` destroys them with the handle.
-    mutating func closed() -> [CheckedContinuation<Void, Never>] {
+    /// The topic handles stay in `topics`: `ProducerEngine.destroy()` destroys them with the handle.
+    mutating func closed() -> [CloseWaiter] {
         self.state = .closed
         defer { self.closeWaiters = [] }
         return self.closeWaiters
     }
 }
+extension ProducerStateMachine: Sendable where CloseWaiter: Sendable {}

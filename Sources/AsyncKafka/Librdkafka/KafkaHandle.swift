@@ -8,8 +8,6 @@ import CRdKafka
 final class KafkaHandle: @unchecked Sendable {
     /// The `rd_kafka_t *`. Valid until ``destroy()``.
     let pointer: OpaquePointer
-    /// The observers of the client's statistics; their streams end when the handle is destroyed.
-    let statistics = StatisticsBroadcaster()
     private var destroyed = false
     /// Fetches OAUTHBEARER tokens, when the client has a token provider.
     private let oauthBearer: OAuthBearerRefresher?
@@ -85,7 +83,6 @@ final class KafkaHandle: @unchecked Sendable {
         } else {
             rd_kafka_destroy(self.pointer)
         }
-        self.statistics.finish()
     }
 }
 
