@@ -17,12 +17,12 @@ struct ConsumerErrorTests {
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
         let errors = consumer.errors
         try await consumer.subscribe(to: [topic])
-        let engine = Task { for try await _ in consumer.messages {} }
+        let loop = Task { for try await _ in consumer.messages {} }
         let error = try #require(await first(of: errors, within: .seconds(30)) { $0.code == .unknownTopicOrPartition })
         #expect(error.librdkafkaCode == .unknownTopicOrPartition)
         await consumer.close()
         // The loop ended because of the close, not because of the error.
-        try await engine.value
+        try await loop.value
     }
 
     @Test("with failOnMissingTopic, the loop ends with unknownTopicOrPartition")

@@ -71,7 +71,7 @@ struct ExplicitOffsetTests {
 
         let consumer = try KafkaConsumer(configuration: configuration)
         try await consumer.subscribe(to: [topic])
-        let engine = Task {
+        let loop = Task {
             var offsets: [Int64] = []
             for try await message in consumer.messages {
                 offsets.append(message.offset)
@@ -89,7 +89,7 @@ struct ExplicitOffsetTests {
             }
             return offsets
         }
-        switch await engine.result {
+        switch await loop.result {
         case .success(let offsets): #expect(offsets == [0, 1, 2, 3, 4])
         case .failure(let error): #expect(testCase.ending == .throwError && error is Stop, "\(error)")
         }

@@ -30,7 +30,7 @@ public final class KafkaAdminClient: Sendable {
         configuration: KafkaAdminConfiguration,
         logger: Logger = Logger(label: "AsyncKafka.KafkaAdminClient")
     ) throws(KafkaError) {
-        self.engine = try AdminEngine(configuration: configuration, logger: SecretRedactingLogHandler.logger(logger, redacting: configuration.properties))
+        self.engine = try AdminEngine(configuration: configuration, logger: logger)
     }
 
     deinit {

@@ -35,11 +35,7 @@ public actor KafkaConsumer {
         configuration: KafkaConsumerConfiguration,
         logger: Logger = Logger(label: "AsyncKafka.KafkaConsumer")
     ) throws(KafkaError) {
-        var configuration = configuration
-        if configuration.properties["log_level"] == nil {
-            configuration.properties["log_level"] = LibrdkafkaLog.syslogLevel(for: logger)
-        }
-        self.engine = try ConsumerEngine(configuration: configuration, logger: SecretRedactingLogHandler.logger(logger, redacting: configuration.properties))
+        self.engine = try ConsumerEngine(configuration: configuration, logger: logger)
         self.groupID = configuration.groupID
         self.messages = KafkaConsumerMessages(engine: self.engine)
     }

@@ -29,11 +29,7 @@ public final class KafkaProducer: Sendable {
         configuration: KafkaProducerConfiguration,
         logger: Logger = Logger(label: "AsyncKafka.KafkaProducer")
     ) throws(KafkaError) {
-        var configuration = configuration
-        if configuration.properties["log_level"] == nil {
-            configuration.properties["log_level"] = LibrdkafkaLog.syslogLevel(for: logger)
-        }
-        self.engine = try ProducerEngine(configuration: configuration, logger: SecretRedactingLogHandler.logger(logger, redacting: configuration.properties))
+        self.engine = try ProducerEngine(configuration: configuration, logger: logger)
     }
 
     deinit {

@@ -139,7 +139,7 @@ struct NoLossTests {
         try await consumer.subscribe(to: [topic])
 
         let (budgetReached, reachBudget) = AsyncStream<Void>.makeStream()
-        let engine = Task {
+        let loop = Task {
             var processed = 0
             for try await message in consumer.messages {
                 ledger.record(message)
@@ -166,12 +166,12 @@ struct NoLossTests {
             var waiting = budgetReached.makeAsyncIterator()
             guard await waiting.next() != nil else { return }
             switch ending {
-            case .cancellation: engine.cancel()
+            case .cancellation: loop.cancel()
             case .close: await consumer.close()
             case .breakOut, .thrownError: break
             }
         }
-        let result = await engine.result
+        let result = await loop.result
         reachBudget.finish()
         await ender.value
         await consumer.close()

@@ -20,7 +20,8 @@ final class ClientCore: Sendable {
     var logger: Logger { self.bridge.logger }
 
     /// Creates the handle from `properties` (see ``RdKafkaConfiguration``), with the callbacks
-    /// of `kind`. librdkafka's log level follows `logger`'s unless `log_level` is set.
+    /// of `kind`. librdkafka's log level follows `logger`'s unless `log_level` is set; what the
+    /// client logs goes through `logger` with the properties' secrets redacted.
     init(
         _ kind: ClientCallbacks.Kind,
         properties: [String: String],
@@ -32,7 +33,7 @@ final class ClientCore: Sendable {
         properties["log.queue"] = "true"
         if properties["log_level"] == nil { properties["log_level"] = LibrdkafkaLog.syslogLevel(for: logger) }
         let conf = try RdKafkaConfiguration.make(properties)
-        self.bridge = CallbackBridge(logger: logger)
+        self.bridge = CallbackBridge(logger: SecretRedactingLogHandler.logger(logger, redacting: properties))
         ClientCallbacks.install(on: conf, bridge: self.bridge, for: kind)
         let type = kind == .consumer ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER
         self.handle = try KafkaHandle(type: type, conf: conf, oauthBearer: oauthBearer)
