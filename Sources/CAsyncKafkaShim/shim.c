@@ -6,6 +6,8 @@
 #include <pthread.h>
 #endif
 
+#include <librdkafka/rdkafka.h>
+
 #include "CAsyncKafkaShim.h"
 
 /* A present but empty value or key must not reach librdkafka as NULL (which

@@ -3,7 +3,17 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <librdkafka/rdkafka.h>
+
+/* librdkafka's handle types, by their struct tags only. This header must not include
+ * <librdkafka/rdkafka.h>: CRdKafka's module includes it too, and two modules including
+ * the same non-modular header let the Swift compiler attribute its declarations to
+ * either one, so that RD_KAFKA_* names vanish from files that import CRdKafka alone,
+ * depending on the order the compiler reads files in. The pointers import into Swift
+ * as OpaquePointer either way. */
+struct rd_kafka_s;
+struct rd_kafka_topic_s;
+struct rd_kafka_error_s;
+struct rd_kafka_headers_s;
 
 /// Enqueues one message with `rd_kafka_produceva`, whose variadic-macro
 /// counterpart (`rd_kafka_producev`) does not import into Swift.
@@ -16,8 +26,8 @@
 /// caller still owns it and must destroy it.
 /// `timestamp` is milliseconds since the epoch, or 0 for "now".
 /// Returns NULL on success, else an error the caller must destroy.
-rd_kafka_error_t *asynckafka_produce(rd_kafka_t *rk,
-                                     rd_kafka_topic_t *rkt,
+struct rd_kafka_error_s *asynckafka_produce(struct rd_kafka_s *rk,
+                                     struct rd_kafka_topic_s *rkt,
                                      int32_t partition,
                                      int has_value,
                                      const void *value,
@@ -25,7 +35,7 @@ rd_kafka_error_t *asynckafka_produce(rd_kafka_t *rk,
                                      int has_key,
                                      const void *key,
                                      size_t key_len,
-                                     rd_kafka_headers_t *headers,
+                                     struct rd_kafka_headers_s *headers,
                                      int64_t timestamp,
                                      void *opaque);
 
