@@ -179,39 +179,3 @@ extension KafkaConsumer {
     }
 }
 
-/// The offset range of a partition.
-public struct KafkaWatermarks: Sendable, Hashable {
-    /// The oldest offset still in the partition.
-    public var low: Int64
-    /// The offset the next message written will get.
-    public var high: Int64
-
-    /// Creates watermarks.
-    public init(low: Int64, high: Int64) {
-        self.low = low
-        self.high = high
-    }
-}
-
-/// How far a consumer is behind in one partition.
-public struct KafkaPartitionLag: Sendable, Hashable {
-    /// The topic.
-    public var topic: String
-    /// The partition.
-    public var partition: Int
-    /// The next offset the loop will read, when known.
-    public var position: Int64?
-    /// The offset the next message written will get.
-    public var highWatermark: Int64
-    /// `highWatermark - position`, when the position is known.
-    public var lag: Int64?
-
-    /// Creates a lag entry.
-    public init(topic: String, partition: Int, position: Int64?, highWatermark: Int64, lag: Int64?) {
-        self.topic = topic
-        self.partition = partition
-        self.position = position
-        self.highWatermark = highWatermark
-        self.lag = lag
-    }
-}
