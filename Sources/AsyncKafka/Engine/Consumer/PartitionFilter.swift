@@ -1,25 +1,5 @@
 import Synchronization
 
-/// A topic and partition, as a dictionary key.
-struct PartitionKey: Hashable, Sendable {
-    let topic: String
-    let partition: Int
-}
-
-/// A batch of messages on its way through the stream, numbered in the order the client thread built them.
-struct MessageBatch: Sendable {
-    let serial: Int
-    let messages: [KafkaMessage]
-}
-
-/// What the client thread hands to the message iterator.
-enum StreamElement: Sendable {
-    /// Messages to hand out.
-    case batch(MessageBatch)
-    /// A rebalance whose handler runs in the iterating task, between two messages.
-    case rebalance(RebalanceStep)
-}
-
 /// Partitions whose already-buffered messages must not be handed out any more.
 ///
 /// After a seek, or when a rebalance revokes a partition, the batches already

@@ -1,0 +1,5 @@
+/// A topic and partition, as a dictionary key.
+struct PartitionKey: Hashable, Sendable {
+    let topic: String
+    let partition: Int
+}
