@@ -32,10 +32,7 @@ extension EmbeddedKafkaCluster {
 
     /// A one-partition topic holding `count` messages `m0`, `m1`, …
     func stressTopic(_ prefix: String, messages count: Int) async throws -> String {
-        let topic = Unique.name(prefix)
-        try self.createTopic(topic, partitions: 1)
-        if count > 0 { _ = try await self.produce((0..<count).map { "m\($0)" }, to: topic) }
-        return topic
+        try await self.makeTopic(prefix, values: numberedValues(count))
     }
 }
 
