@@ -34,10 +34,9 @@ struct ConsumerErrorTests {
         try cluster.setTopicError(topic, .unknownTopicOrPartition)
         let consumer = try KafkaConsumer(configuration: configuration)
         try await consumer.subscribe(to: [topic])
-        let error = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.unknownTopicOrPartition) {
             _ = try await collect(1, from: consumer, within: .seconds(30))
         }
-        #expect(error?.code == .unknownTopicOrPartition)
         await consumer.close()
     }
 

@@ -90,10 +90,9 @@ struct ProducerConfigurationTests {
         configuration.linger = .milliseconds(50)  // keep the first message queued while the big one is refused
         let producer = try KafkaProducer(configuration: configuration)
         try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, value: "before"))
-        let error = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.messageTooLarge) {
             try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, value: [UInt8](repeating: 1, count: 5_000)))
         }
-        #expect(error?.code == .messageTooLarge)
         let after = try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "after"))
         #expect(after.offset == 1)
         await producer.close()

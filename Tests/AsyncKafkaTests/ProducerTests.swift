@@ -75,22 +75,18 @@ struct ProducerTests {
         configuration.messageMaxBytes = 10_000
         let producer = try KafkaProducer(configuration: configuration)
 
-        let noTopic = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.invalidArgument) {
             try await producer.send(KafkaProducerMessage(topic: "", value: "v"))
         }
-        #expect(noTopic?.code == .invalidArgument)
-        let negative = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.invalidArgument) {
             try await producer.send(KafkaProducerMessage(topic: topic, partition: -3, value: "v"))
         }
-        #expect(negative?.code == .invalidArgument)
-        let tooLarge = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.messageTooLarge) {
             try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: [UInt8](repeating: 1, count: 20_000)))
         }
-        #expect(tooLarge?.code == .messageTooLarge)
-        let unknownPartition = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.unknownTopicOrPartition) {
             try await producer.send(KafkaProducerMessage(topic: topic, partition: 7, value: "v"))
         }
-        #expect(unknownPartition?.code == .unknownTopicOrPartition)
 
         let report = try await producer.send(KafkaProducerMessage(topic: topic, partition: 1, value: "fine"))
         #expect(report.offset == 0)

@@ -88,8 +88,7 @@ struct TransactionTests {
             }
         }
         // The abort left the producer ready: no transaction is open, a new one works.
-        let commitError = await #expect(throws: KafkaError.self) { try await producer.commitTransaction() }
-        #expect(commitError?.code == .invalidState)
+        await expectKafkaError(.invalidState) { try await producer.commitTransaction() }
         try await producer.withTransaction {
             try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "again"))
         }
@@ -102,28 +101,23 @@ struct TransactionTests {
         let topic = Unique.name("txn-misuse")
         try cluster.createTopic(topic, partitions: 1)
         let plain = try KafkaProducer(configuration: cluster.producerConfiguration())
-        let notConfigured = await #expect(throws: KafkaError.self) { try await plain.beginTransaction() }
-        #expect(notConfigured?.code == .invalidConfiguration)
+        let notConfigured = await expectKafkaError(.invalidConfiguration) { try await plain.beginTransaction() }
         #expect(notConfigured?.configurationKey == "transactional.id")
         await plain.close()
 
         let producer = try self.transactionalProducer(cluster)
         try await producer.initTransactions()
-        let noTransaction = await #expect(throws: KafkaError.self) { try await producer.commitTransaction() }
-        #expect(noTransaction?.code == .invalidState)
+        let noTransaction = await expectKafkaError(.invalidState) { try await producer.commitTransaction() }
         #expect(noTransaction?.requiresAbort == false)
-        let outside = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.invalidState) {
             try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "v"))
         }
-        #expect(outside?.code == .invalidState)
-        let badOffsets = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.invalidArgument) {
             let metadata = try await KafkaConsumer(configuration: cluster.consumerConfiguration()).groupMetadata()
             try await producer.sendOffsetsToTransaction([KafkaTopicPartition(topic: topic, partition: 0, offset: .end)], groupMetadata: metadata)
         }
-        #expect(badOffsets?.code == .invalidArgument)
         await producer.close()
-        let closed = await #expect(throws: KafkaError.self) { try await producer.beginTransaction() }
-        #expect(closed?.code == .clientClosed)
+        await expectKafkaError(.clientClosed) { try await producer.beginTransaction() }
     }
 
     @Test("initTransactions times out retriably while the cluster is down, and resumes once it is up")

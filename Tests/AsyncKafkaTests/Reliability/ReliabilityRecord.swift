@@ -32,6 +32,11 @@ struct ReliabilityRecord: Sendable {
         print((["RELIABILITY"] + fields).joined(separator: "|"))
     }
 
+    /// Prints a row of the "Security" table.
+    static func security(_ scenario: String, figures: KeyValuePairs<String, String>, asserted: String) {
+        ReliabilityRecord(section: "Security", scenario: scenario, figures: figures, asserted: asserted).emit()
+    }
+
     /// Prints a row of the "Bad input" table.
     static func badInput(_ scenario: String, figures: KeyValuePairs<String, String>, asserted: String) {
         ReliabilityRecord(section: "Bad input", scenario: scenario, figures: figures, asserted: asserted).emit()

@@ -99,10 +99,10 @@ struct SecretCanaryTests {
         #expect(!dimensions.isEmpty)
         let leaks = texts.filter { $0.contains(canary) }
         #expect(leaks.isEmpty, "canary leaked: \(leaks.map { $0.replacing(canary, with: "<CANARY>") })")
-        ReliabilityRecord(
-            section: "Security", scenario: "Secret canary in 4 secret properties",
+        ReliabilityRecord.security(
+            "Secret canary in 4 secret properties",
             figures: ["log lines": "\(lines.count)", "errors": "\(errors.count)", "metric dimensions": "\(dimensions.count)", "texts checked": "\(texts.count)", "leaks": "\(leaks.count)"],
             asserted: "canary absent from descriptions, dump(), debug=all logs, errors, metrics labels"
-        ).emit()
+        )
     }
 }
