@@ -45,8 +45,7 @@ struct ConsumerPositionTests {
     @Test("seek to a timestamp")
     func seekTimestamp() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("timestamps")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("timestamps")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         for index in 0..<6 {
             let stamp = KafkaTimestamp(millisecondsSince1970: 1_700_000_000_000 + Int64(index) * 1000)
@@ -77,8 +76,7 @@ struct ConsumerPositionTests {
     @Test("pause stops delivery of a partition and resume restarts it")
     func pauseResume() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("pause")
-        try cluster.createTopic(topic, partitions: 2)
+        let topic = try await cluster.makeTopic("pause", partitions: 2)
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
         let paused = KafkaTopicPartition(topic: topic, partition: 0)
         try await consumer.assign([

@@ -43,8 +43,7 @@ struct ConsumerPrefetchDefaultsTests {
     @Test("a message larger than the default fetch.max.bytes is still consumed")
     func largeMessage() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("large")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("large")
         var producerConfiguration = cluster.producerConfiguration()
         producerConfiguration.properties["message.max.bytes"] = "6000000"
         let producer = try KafkaProducer(configuration: producerConfiguration)

@@ -7,8 +7,7 @@ struct ExamplesTests {
     @Test("ProducerExample and ConsumerExample pass -X properties to librdkafka")
     func librdkafkaProperties() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("examples")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("examples")
         let produced = try await AKCatProcess.run(
             ["--bootstrap-servers", cluster.bootstrapServers, "--topic", topic, "--count", "3",
              "-X", "linger.ms=5", "-X", "client.id=examples-test"],

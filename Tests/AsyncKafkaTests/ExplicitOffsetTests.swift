@@ -60,9 +60,7 @@ struct ExplicitOffsetTests {
     @Test("the committed offset after the loop ends", arguments: Case.all)
     func committedAfterEnding(_ testCase: Case) async throws {
         let cluster = try Self.cluster.get()
-        let topic = Unique.name("explicit")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce((0..<10).map { "m\($0)" }, to: topic)
+        let topic = try await cluster.makeTopic("explicit", values: numberedValues(10))
         let group = Unique.name("group")
         var configuration = cluster.consumerConfiguration(group: group)
         configuration.enableAutoCommit = testCase.autoCommit
@@ -101,9 +99,7 @@ struct ExplicitOffsetTests {
     @Test("the README's pattern: commit the message in hand, break; the next member starts after it")
     func readmePattern() async throws {
         let cluster = try Self.cluster.get()
-        let topic = Unique.name("readme")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce(["a", "b", "c", "d", "quit", "e", "f"], to: topic)
+        let topic = try await cluster.makeTopic("readme", values: ["a", "b", "c", "d", "quit", "e", "f"])
         let group = Unique.name("group")
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: group))
         try await consumer.subscribe(to: [topic])
@@ -133,9 +129,7 @@ struct ExplicitOffsetTests {
     )
     func revocation(action: Action, autoStore: Bool) async throws {
         let cluster = try Self.cluster.get()
-        let topic = Unique.name("revoke")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce((0..<10).map { "m\($0)" }, to: topic)
+        let topic = try await cluster.makeTopic("revoke", values: numberedValues(10))
         let group = Unique.name("group")
         var configuration = cluster.consumerConfiguration(group: group)
         configuration.enableAutoOffsetStore = autoStore
@@ -169,9 +163,7 @@ extension ExplicitOffsetTests {
     @Test("after a seek back, what the loop consumes from there is committed, below an earlier explicit commit")
     func seekLowersTheFloor() async throws {
         let cluster = try Self.cluster.get()
-        let topic = Unique.name("seek")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce((0..<10).map { "m\($0)" }, to: topic)
+        let topic = try await cluster.makeTopic("seek", values: numberedValues(10))
         let group = Unique.name("group")
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: group))
         let partition = KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)
@@ -198,8 +190,7 @@ extension ExplicitOffsetTests {
     @Test("commit and store of an explicit offset list: what is given is what the group gets; bad lists are refused")
     func explicitLists() async throws {
         let cluster = try Self.cluster.get()
-        let topic = Unique.name("lists")
-        try cluster.createTopic(topic, partitions: 2)
+        let topic = try await cluster.makeTopic("lists", partitions: 2)
         _ = try await cluster.produce((0..<6).map { "a\($0)" }, to: topic, partition: 0)
         _ = try await cluster.produce((0..<6).map { "b\($0)" }, to: topic, partition: 1)
         let group = Unique.name("group")

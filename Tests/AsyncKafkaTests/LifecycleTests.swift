@@ -31,9 +31,7 @@ struct LifecycleTests {
     @Test("breaking out of the loop closes the consumer")
     func breakCloses() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("break")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce(["a", "b", "c"], to: topic)
+        let topic = try await cluster.makeTopic("break", values: ["a", "b", "c"])
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
         try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
         for try await _ in consumer.messages { break }
@@ -45,9 +43,7 @@ struct LifecycleTests {
     func thrownErrorCloses() async throws {
         struct Boom: Error {}
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("throw")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce(["a"], to: topic)
+        let topic = try await cluster.makeTopic("throw", values: ["a"])
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
         try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
         await #expect(throws: Boom.self) {
@@ -62,8 +58,7 @@ struct LifecycleTests {
     @Test("cancelling a task that waits for messages closes the consumer without a hang")
     func cancelWhileWaiting() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("idle")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("idle")
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
         try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
         let task = Task { () -> Int in
@@ -79,9 +74,7 @@ struct LifecycleTests {
     @Test("cancellation ends the loop at the next message, not after the buffered batches")
     func cancellationIsPrompt() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("prompt")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce((0..<3000).map { "m\($0)" }, to: topic)
+        let topic = try await cluster.makeTopic("prompt", values: numberedValues(3000))
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
         try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
         let task = Task { () -> Int in
@@ -99,9 +92,7 @@ struct LifecycleTests {
     @Test("close from another task ends the loop at its next message")
     func closeEndsLoop() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("close-ends")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce((0..<3000).map { "m\($0)" }, to: topic)
+        let topic = try await cluster.makeTopic("close-ends", values: numberedValues(3000))
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
         try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
         var count = 0
@@ -115,9 +106,7 @@ struct LifecycleTests {
     @Test("a consumer without a group reads assigned partitions but cannot subscribe or commit")
     func noGroup() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("nogroup")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce(["a", "b"], to: topic)
+        let topic = try await cluster.makeTopic("nogroup", values: ["a", "b"])
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: nil))
         let subscribeError = await #expect(throws: KafkaError.self) { try await consumer.subscribe(to: [topic]) }
         #expect(subscribeError?.configurationKey == "group.id")
@@ -131,9 +120,7 @@ struct LifecycleTests {
     @Test("closing never hangs on an unreachable cluster: closeTimeout bounds it")
     func closeTimeoutBound() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("unreachable")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce(["a", "b"], to: topic)
+        let topic = try await cluster.makeTopic("unreachable", values: ["a", "b"])
         var configuration = cluster.consumerConfiguration()
         configuration.closeTimeout = .seconds(2)
         let consumer = try KafkaConsumer(configuration: configuration)
@@ -178,8 +165,7 @@ struct LifecycleTests {
     @Test("close reports every undeliverable message to its sender as purged")
     func closePurges() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("purge")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("purge")
         for broker in cluster.brokerIDs { try cluster.setBrokerDown(broker) }
         var configuration = cluster.producerConfiguration()
         configuration.messageTimeout = .seconds(60)

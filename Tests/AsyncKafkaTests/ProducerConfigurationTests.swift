@@ -47,8 +47,7 @@ struct ProducerConfigurationTests {
     func compressionRoundTrip(codec: KafkaCompression) async throws {
         try #require(KafkaCompression.builtIn.contains(codec), "\(codec) is not built into this librdkafka")
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("codec-\(codec)")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("codec-\(codec)")
         var configuration = cluster.producerConfiguration()
         configuration.compression = codec
         configuration.enableIdempotence = true
@@ -68,8 +67,7 @@ struct ProducerConfigurationTests {
     @Test("the murmur2 partitioner places keys like the Java producer")
     func murmur2Placement() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("murmur2")
-        try cluster.createTopic(topic, partitions: 7)
+        let topic = try await cluster.makeTopic("murmur2", partitions: 7)
         var configuration = cluster.producerConfiguration()
         configuration.partitioner = .murmur2Random
         let producer = try KafkaProducer(configuration: configuration)
@@ -83,8 +81,7 @@ struct ProducerConfigurationTests {
     @Test("an oversize message is refused at enqueue; messages around it are delivered")
     func oversize() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("oversize")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("oversize")
         var configuration = cluster.producerConfiguration()
         configuration.messageMaxBytes = 2_000
         configuration.linger = .milliseconds(50)  // keep the first message queued while the big one is refused

@@ -7,8 +7,7 @@ struct ProducerTests {
     @Test("a full librdkafka queue makes senders wait instead of failing")
     func queueFullWaits() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("queuefull")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("queuefull")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration(queueLimit: 5))
         for index in 0..<200 {
             try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, value: "m\(index)"))
@@ -26,8 +25,7 @@ struct ProducerTests {
     @Test("tombstones in one call: value: nil without a key, and tombstone(topic:key:)")
     func tombstones() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("tombstones")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("tombstones")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         let messages = [
             KafkaProducerMessage(topic: topic, value: nil),
@@ -52,8 +50,7 @@ struct ProducerTests {
     @Test("messages with the same key land on the same partition")
     func keyPartitioning() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("keys")
-        try cluster.createTopic(topic, partitions: 6)
+        let topic = try await cluster.makeTopic("keys", partitions: 6)
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         var partitionsByKey: [String: Set<Int>] = [:]
         for index in 0..<60 {
@@ -69,11 +66,8 @@ struct ProducerTests {
     @Test("bad messages are refused with typed errors and nothing else is affected")
     func badMessages() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("bad")
-        try cluster.createTopic(topic, partitions: 2)
-        var configuration = cluster.producerConfiguration()
-        configuration.messageMaxBytes = 10_000
-        let producer = try KafkaProducer(configuration: configuration)
+        let topic = try await cluster.makeTopic("bad", partitions: 2)
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration(messageMaxBytes: 10_000))
 
         await expectKafkaError(.invalidArgument) {
             try await producer.send(KafkaProducerMessage(topic: "", value: "v"))
@@ -100,8 +94,7 @@ struct ProducerQueueWaitTests {
     /// A producer whose queue (one message) stays full: the brokers are down.
     private func fullProducer() async throws -> (KafkaProducer, String, EmbeddedKafkaCluster) {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("full")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("full")
         try cluster.setAllBrokersDown()
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration(queueLimit: 1))
         try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, value: "fills the queue"))

@@ -57,9 +57,7 @@ struct ServiceLifecycleTests {
     @Test("in a ServiceGroup, the consumer's run() outlives its message loop; the group runs on until its shutdown")
     func runOutlivesMessageLoop() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("lifecycle-loop")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce(["a", "b"], to: topic)
+        let topic = try await cluster.makeTopic("lifecycle-loop", values: ["a", "b"])
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
         try await consumer.subscribe(to: [topic])
         let other = Beacon()

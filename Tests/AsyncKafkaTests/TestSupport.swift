@@ -42,11 +42,13 @@ extension EmbeddedKafkaCluster {
     }
 
     /// A producer configuration tuned for tests: send at once; with `queueLimit`, librdkafka's
-    /// queue holds at most that many messages (`queue.buffering.max.messages`), so senders find it full.
-    func producerConfiguration(queueLimit: Int? = nil) -> KafkaProducerConfiguration {
+    /// queue holds at most that many messages (`queue.buffering.max.messages`), so senders find it full;
+    /// with `messageMaxBytes`, larger messages are refused.
+    func producerConfiguration(queueLimit: Int? = nil, messageMaxBytes: Int? = nil) -> KafkaProducerConfiguration {
         var configuration = KafkaProducerConfiguration(bootstrapServers: self.bootstrapServers)
         configuration.linger = .milliseconds(0)
         if let queueLimit { configuration.properties["queue.buffering.max.messages"] = "\(queueLimit)" }
+        if let messageMaxBytes { configuration.messageMaxBytes = messageMaxBytes }
         return configuration
     }
 

@@ -12,8 +12,7 @@ struct TracingTests {
     func roundTrip() async throws {
         let tracer = InMemoryTracer()
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("tracing")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("tracing")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         let sendSpan = try await tracer.withSpan("send", ofKind: .producer) { span in
             var message = KafkaProducerMessage(topic: topic, partition: 0, value: "traced")
@@ -81,8 +80,7 @@ struct AutomaticTraceContextTests {
     func automaticInjection(injects: Bool) async throws {
         let tracer = Self.tracer
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("autotrace")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("autotrace")
         var configuration = cluster.producerConfiguration()
         configuration.injectsTraceContext = injects
         let producer = try KafkaProducer(configuration: configuration)

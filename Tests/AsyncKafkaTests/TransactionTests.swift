@@ -23,8 +23,7 @@ struct TransactionTests {
     @Test("init, begin, send, commit; then a second transaction")
     func commitFlow() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("txn-commit")
-        try cluster.createTopic(topic, partitions: 2)
+        let topic = try await cluster.makeTopic("txn-commit", partitions: 2)
         let producer = try self.transactionalProducer(cluster)
         try await producer.initTransactions()
         for round in 0..<2 {
@@ -47,8 +46,7 @@ struct TransactionTests {
     @Test("abort purges what was not sent yet; the next transaction commits")
     func abortFlow() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("txn-abort")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("txn-abort")
         let producer = try self.transactionalProducer(cluster)
         try await producer.initTransactions()
         try await producer.beginTransaction()
@@ -72,8 +70,7 @@ struct TransactionTests {
     func withTransaction() async throws {
         struct Rejected: Error {}
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("txn-with")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("txn-with")
         let producer = try self.transactionalProducer(cluster)
         try await producer.initTransactions()
 
@@ -98,8 +95,7 @@ struct TransactionTests {
     @Test("misuse gives typed errors: no transactional id, no open transaction, producing outside one")
     func misuse() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("txn-misuse")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("txn-misuse")
         let plain = try KafkaProducer(configuration: cluster.producerConfiguration())
         let notConfigured = await expectKafkaError(.invalidConfiguration) { try await plain.beginTransaction() }
         #expect(notConfigured?.configurationKey == "transactional.id")
@@ -139,8 +135,7 @@ struct TransactionTests {
     @Test("a partition the coordinator refuses makes the transaction abortable; abort recovers")
     func abortableError() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("txn-abortable")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("txn-abortable")
         let producer = try self.transactionalProducer(cluster)
         try await producer.initTransactions()
         try await producer.beginTransaction()
@@ -161,8 +156,7 @@ struct TransactionTests {
     @Test("a fenced producer gets a fatal error from EndTxn")
     func fencedIsFatal() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("txn-fenced")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("txn-fenced")
         let producer = try self.transactionalProducer(cluster)
         try await producer.initTransactions()
         try await producer.beginTransaction()

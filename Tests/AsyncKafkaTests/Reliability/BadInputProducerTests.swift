@@ -75,11 +75,8 @@ struct BadInputProducerTests {
     @Test("an oversize message fails its own send only")
     func oversizeMessage() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("big")
-        try cluster.createTopic(topic, partitions: 1)
-        var configuration = cluster.producerConfiguration()
-        configuration.messageMaxBytes = 2_000
-        let producer = try KafkaProducer(configuration: configuration)
+        let topic = try await cluster.makeTopic("big")
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration(messageMaxBytes: 2_000))
         let big = [UInt8](repeating: 7, count: 5_000)
         await expectKafkaError(.messageTooLarge) {
             try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: big))

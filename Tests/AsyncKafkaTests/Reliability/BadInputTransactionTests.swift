@@ -14,8 +14,7 @@ struct BadInputTransactionTests {
     @Test("transactional calls on a non-transactional producer name transactional.id; it still sends")
     func notTransactional() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("plain")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("plain")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         var errors: [KafkaError?] = []
         errors.append(await #expect(throws: KafkaError.self) { try await producer.initTransactions(timeout: .seconds(2)) })
@@ -35,8 +34,7 @@ struct BadInputTransactionTests {
     @Test("begin before init, begin twice, commit and abort without begin are invalidState; a proper transaction follows")
     func misuseOrder() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("txn-order")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("txn-order")
         let producer = try self.transactionalProducer(cluster)
         await expectKafkaError(.invalidState) { try await producer.beginTransaction() }
         try await producer.initTransactions()
@@ -60,9 +58,7 @@ struct BadInputTransactionTests {
     func decodeGarbage() async throws {
         struct Order: Codable, Equatable { var id: Int }
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("garbage")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce(["not json {", "{\"id\":\"seven\"}", "{\"id\":7}"], to: topic)
+        let topic = try await cluster.makeTopic("garbage", values: ["not json {", "{\"id\":\"seven\"}", "{\"id\":7}"])
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: nil))
         try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
         let messages = try await collect(3, from: consumer)

@@ -83,8 +83,7 @@ extension LifecycleStress {
         @Test("cancelled during the join, inside the assigned handler, inside the revoked handler: no hang or leak")
         func cancelDuringRebalance() async throws {
             let (run, topic) = try await StressRun.begin(cycles: StressSettings.groupCycles) { cluster in
-                let topic = Unique.name("stress-group")
-                try cluster.createTopic(topic, partitions: 2)
+                let topic = try await cluster.makeTopic("stress-group", partitions: 2)
                 _ = try await cluster.produce((0..<20).map { "m\($0)" }, to: topic, partition: nil)
                 return topic
             }

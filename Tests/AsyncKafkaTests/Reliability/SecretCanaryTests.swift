@@ -21,8 +21,7 @@ struct SecretCanaryTests {
     func canary() async throws {
         let canary = "CANARY-\(UInt64.random(in: 0...UInt64.max))"
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("canary")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("canary")
         let logs = CapturingLogHandler()
         let metrics = TestMetrics()
         var texts: [String] = []

@@ -84,8 +84,7 @@ struct SecurityConfigurationTests {
     @Test("SASL PLAIN against the broker without SASL fails the awaiting calls with typed errors, not a hang")
     func saslAgainstPlainBroker() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("sasl")
-        try cluster.createTopic(topic, partitions: 1)
+        let topic = try await cluster.makeTopic("sasl")
         let logs = CapturingLogHandler()
         var configuration = cluster.producerConfiguration()
         configuration.configureSecurity(sasl: .plain(username: "user", password: "pass"))
