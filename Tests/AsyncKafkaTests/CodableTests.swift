@@ -41,8 +41,7 @@ struct CodableTests {
         try await producer.send(encodable: "hello", topic: topic, partition: 0, encoder: UppercaseTextCoder())
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let messages = try await collect(3, from: consumer)
         await consumer.close()
 

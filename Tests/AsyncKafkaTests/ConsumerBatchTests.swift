@@ -13,8 +13,7 @@ struct ConsumerBatchTests {
         for result in await producer.send(contentsOf: sent) { _ = try result.get() }
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign((0..<4).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) })
+        let consumer = try await KafkaConsumer.assigned(to: (0..<4).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) }, configuration: cluster.consumerConfiguration())
         var received: [KafkaMessage] = []
         var largest = 0
         for try await batch in consumer.batches(maxCount: 100, maxWait: .milliseconds(20)) {
@@ -40,8 +39,7 @@ struct ConsumerBatchTests {
         let configuration = cluster.consumerConfiguration()
         let partition = KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)
 
-        let first = try KafkaConsumer(configuration: configuration)
-        try await first.assign([partition])
+        let first = try await KafkaConsumer.assigned(to: [partition], configuration: configuration)
         var batches: [[KafkaMessage]] = []
         for try await batch in first.batches(maxCount: 50) {
             batches.append(batch)
@@ -51,8 +49,7 @@ struct ConsumerBatchTests {
         await first.close()
         #expect(batches.count == 2)
 
-        let second = try KafkaConsumer(configuration: configuration)
-        try await second.assign([partition])
+        let second = try await KafkaConsumer.assigned(to: [partition], configuration: configuration)
         let next = try await collect(1, from: second)
         await second.close()
         // The first batch was consumed (the loop asked for the second); the second was in hand.
@@ -77,8 +74,7 @@ struct ConsumerBatchTests {
         configuration.batchSize = 100
         configuration.maxBufferedBatches = 2
         configuration.properties["queued.max.messages.kbytes"] = "1024"
-        let consumer = try KafkaConsumer(configuration: configuration)
-        try await consumer.assign((0..<8).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) })
+        let consumer = try await KafkaConsumer.assigned(to: (0..<8).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) }, configuration: configuration)
         var count = 0
         var deepestLibrdkafkaQueue = 0
         for try await _ in consumer.messages {

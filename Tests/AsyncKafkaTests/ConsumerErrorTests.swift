@@ -103,24 +103,3 @@ struct ConsumerErrorTests {
         #expect(lines.first?.metadata["kafka.error"] == "_TRANSPORT")
     }
 }
-
-/// The first element of `stream` that satisfies `predicate`, or `nil` after `timeout`.
-func first<Element: Sendable>(
-    of stream: AsyncStream<Element>,
-    within timeout: Duration,
-    where predicate: @escaping @Sendable (Element) -> Bool
-) async -> Element? {
-    await withTaskGroup(of: Element?.self) { group in
-        group.addTask {
-            for await element in stream where predicate(element) { return element }
-            return nil
-        }
-        group.addTask {
-            try? await Task.sleep(for: timeout)  // a deadline, not synchronisation
-            return nil
-        }
-        let result = await group.next() ?? nil
-        group.cancelAll()
-        return result
-    }
-}

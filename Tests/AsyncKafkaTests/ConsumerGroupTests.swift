@@ -33,8 +33,7 @@ struct ConsumerGroupTests {
         configuration.enableAutoCommit = false
         let partition = KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)
 
-        let first = try KafkaConsumer(configuration: configuration)
-        try await first.assign([partition])
+        let first = try await KafkaConsumer.assigned(to: [partition], configuration: configuration)
         var firstBatch: [KafkaMessage] = []
         for try await message in first.messages {
             firstBatch.append(message)
@@ -45,8 +44,7 @@ struct ConsumerGroupTests {
         }
         await first.close()
 
-        let second = try KafkaConsumer(configuration: configuration)
-        try await second.assign([partition])
+        let second = try await KafkaConsumer.assigned(to: [partition], configuration: configuration)
         let rest = try await collect(6, from: second)
         await second.close()
 
@@ -61,14 +59,12 @@ struct ConsumerGroupTests {
         let configuration = cluster.consumerConfiguration()
         let partition = KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)
 
-        let first = try KafkaConsumer(configuration: configuration)
-        try await first.assign([partition])
+        let first = try await KafkaConsumer.assigned(to: [partition], configuration: configuration)
         // All 50 messages arrive in one batch; the loop breaks while holding the 7th.
         let taken = try await collect(7, from: first)
         await first.close()
 
-        let second = try KafkaConsumer(configuration: configuration)
-        try await second.assign([partition])
+        let second = try await KafkaConsumer.assigned(to: [partition], configuration: configuration)
         let next = try await collect(1, from: second)
         await second.close()
 
@@ -84,8 +80,7 @@ struct ConsumerGroupTests {
         configuration.enableAutoOffsetStore = false
         let partition = KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)
 
-        let first = try KafkaConsumer(configuration: configuration)
-        try await first.assign([partition])
+        let first = try await KafkaConsumer.assigned(to: [partition], configuration: configuration)
         var count = 0
         for try await message in first.messages {
             count += 1
@@ -95,8 +90,7 @@ struct ConsumerGroupTests {
         }
         await first.close()
 
-        let second = try KafkaConsumer(configuration: configuration)
-        try await second.assign([partition])
+        let second = try await KafkaConsumer.assigned(to: [partition], configuration: configuration)
         let next = try await collect(1, from: second)
         await second.close()
         #expect(next.first?.offset == 3)
@@ -109,8 +103,7 @@ struct ConsumerGroupTests {
         _ = try await cluster.produce(["x"], to: topic, partition: 0)
         var configuration = cluster.consumerConfiguration()
         configuration.enableAutoOffsetStore = false
-        let consumer = try KafkaConsumer(configuration: configuration)
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: configuration)
         let stranger = KafkaMessage(topic: topic, partition: 1, offset: 0, value: nil)
         let error = #expect(throws: KafkaError.self) { try consumer.store(stranger) }
         #expect(error?.code == .partitionNotAssigned)
@@ -165,8 +158,7 @@ struct ConsumerGroupTests {
         let topic = try await cluster.makeTopic("reset-error", values: ["x"])
         var configuration = cluster.consumerConfiguration()
         configuration.autoOffsetReset = .error
-        let consumer = try KafkaConsumer(configuration: configuration)
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0)], configuration: configuration)
         await #expect(throws: KafkaError.self) {
             for try await _ in consumer.messages {}
         }

@@ -134,8 +134,7 @@ struct ExplicitOffsetTests {
         var configuration = cluster.consumerConfiguration(group: group)
         configuration.enableAutoOffsetStore = autoStore
 
-        let consumer = try KafkaConsumer(configuration: configuration)
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)], configuration: configuration)
         var iterator = consumer.messages.makeAsyncIterator()
         var held: KafkaMessage?
         for _ in 0..<5 { held = try await iterator.next() }
@@ -196,8 +195,7 @@ extension ExplicitOffsetTests {
         let group = Unique.name("group")
         var configuration = cluster.consumerConfiguration(group: group)
         configuration.enableAutoOffsetStore = false
-        let consumer = try KafkaConsumer(configuration: configuration)
-        try await consumer.assign([0, 1].map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) })
+        let consumer = try await KafkaConsumer.assigned(to: [0, 1].map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) }, configuration: configuration)
         var iterator = consumer.messages.makeAsyncIterator()
         _ = try await iterator.next()
 

@@ -32,8 +32,7 @@ struct LifecycleTests {
     func breakCloses() async throws {
         let cluster = try EmbeddedKafkaCluster()
         let topic = try await cluster.makeTopic("break", values: ["a", "b", "c"])
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         for try await _ in consumer.messages { break }
         await consumer.close()
         await expectKafkaError(.clientClosed) { try await consumer.commit() }
@@ -44,8 +43,7 @@ struct LifecycleTests {
         struct Boom: Error {}
         let cluster = try EmbeddedKafkaCluster()
         let topic = try await cluster.makeTopic("throw", values: ["a"])
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         await #expect(throws: Boom.self) {
             for try await _ in consumer.messages { throw Boom() }
         }
@@ -59,8 +57,7 @@ struct LifecycleTests {
     func cancelWhileWaiting() async throws {
         let cluster = try EmbeddedKafkaCluster()
         let topic = try await cluster.makeTopic("idle")
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let task = Task { () -> Int in
             var count = 0
             for try await _ in consumer.messages { count += 1 }
@@ -75,8 +72,7 @@ struct LifecycleTests {
     func cancellationIsPrompt() async throws {
         let cluster = try EmbeddedKafkaCluster()
         let topic = try await cluster.makeTopic("prompt", values: numberedValues(3000))
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let task = Task { () -> Int in
             var count = 0
             for try await _ in consumer.messages {
@@ -93,8 +89,7 @@ struct LifecycleTests {
     func closeEndsLoop() async throws {
         let cluster = try EmbeddedKafkaCluster()
         let topic = try await cluster.makeTopic("close-ends", values: numberedValues(3000))
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         var count = 0
         for try await _ in consumer.messages {
             count += 1
@@ -123,8 +118,7 @@ struct LifecycleTests {
         let topic = try await cluster.makeTopic("unreachable", values: ["a", "b"])
         var configuration = cluster.consumerConfiguration()
         configuration.closeTimeout = .seconds(2)
-        let consumer = try KafkaConsumer(configuration: configuration)
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: configuration)
         var iterator = consumer.messages.makeAsyncIterator()
         #expect(try await iterator.next()?.valueString == "a")
         // "a" is now consumed: closing wants to commit it, which needs the (unreachable) coordinator.

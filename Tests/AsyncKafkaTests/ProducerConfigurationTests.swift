@@ -58,8 +58,7 @@ struct ProducerConfigurationTests {
         await producer.close()
         #expect(results.allSatisfy { (try? $0.get()) != nil })
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(values.count, from: consumer)
         #expect(received.map(\.valueString) == values)
     }

@@ -20,8 +20,7 @@ struct RoundTripTests {
         for message in sent { try await producer.send(message) }
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(sent.count, from: consumer)
         await consumer.close()
 
@@ -84,8 +83,7 @@ struct RoundTripTests {
         for result in await producer.send(contentsOf: sent) { _ = try result.get() }
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(sent.count, from: consumer)
         await consumer.close()
 

@@ -11,11 +11,8 @@ struct ServiceLifecycleTests {
     @Test("on a simulated shutdown signal, a ServiceGroup closes the consumer (committing) and the producer (delivering)")
     func gracefulShutdown() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let input = Unique.name("lifecycle-in")
-        let output = Unique.name("lifecycle-out")
-        try cluster.createTopic(input, partitions: 1)
-        try cluster.createTopic(output, partitions: 1)
-        _ = try await cluster.produce((0..<6).map { "m\($0)" }, to: input)
+        let input = try await cluster.makeTopic("lifecycle-in", values: numberedValues(6))
+        let output = try await cluster.makeTopic("lifecycle-out")
         let group = Unique.name("lifecycle-group")
 
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: group))

@@ -23,8 +23,7 @@ struct TracingTests {
         }
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let message = try #require(try await collect(1, from: consumer).first)
         await consumer.close()
         #expect(message.headers.filter { $0.name == InMemoryTracer.traceIDKey }.count == 1)
@@ -94,8 +93,7 @@ struct AutomaticTraceContextTests {
         try await producer.flush()
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let messages = try await collect(3, from: consumer)
         await consumer.close()
         for message in messages {

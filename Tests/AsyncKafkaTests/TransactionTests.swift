@@ -20,12 +20,18 @@ struct TransactionTests {
         return try KafkaProducer(configuration: configuration)
     }
 
+    /// A ``transactionalProducer(_:id:)`` whose transactions are initialised.
+    private func initializedProducer(_ cluster: EmbeddedKafkaCluster) async throws -> KafkaProducer {
+        let producer = try self.transactionalProducer(cluster)
+        try await producer.initTransactions()
+        return producer
+    }
+
     @Test("init, begin, send, commit; then a second transaction")
     func commitFlow() async throws {
         let cluster = try EmbeddedKafkaCluster()
         let topic = try await cluster.makeTopic("txn-commit", partitions: 2)
-        let producer = try self.transactionalProducer(cluster)
-        try await producer.initTransactions()
+        let producer = try await self.initializedProducer(cluster)
         for round in 0..<2 {
             try await producer.beginTransaction()
             let results = await producer.send(contentsOf: (0..<50).map {
@@ -36,8 +42,7 @@ struct TransactionTests {
         }
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(50, from: consumer)
         let expected = ["r0-", "r1-"].flatMap { prefix in stride(from: 0, to: 50, by: 2).map { "\(prefix)\($0)" } }
         #expect(received.map(\.valueString) == expected)
@@ -47,8 +52,7 @@ struct TransactionTests {
     func abortFlow() async throws {
         let cluster = try EmbeddedKafkaCluster()
         let topic = try await cluster.makeTopic("txn-abort")
-        let producer = try self.transactionalProducer(cluster)
-        try await producer.initTransactions()
+        let producer = try await self.initializedProducer(cluster)
         try await producer.beginTransaction()
         // Nothing can leave while the partition has no leader: the messages wait in librdkafka's queue.
         try cluster.setPartitionLeader(topic: topic, partition: 0, broker: nil)
@@ -71,8 +75,7 @@ struct TransactionTests {
         struct Rejected: Error {}
         let cluster = try EmbeddedKafkaCluster()
         let topic = try await cluster.makeTopic("txn-with")
-        let producer = try self.transactionalProducer(cluster)
-        try await producer.initTransactions()
+        let producer = try await self.initializedProducer(cluster)
 
         let offset = try await producer.withTransaction {
             try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "kept")).offset
@@ -101,8 +104,7 @@ struct TransactionTests {
         #expect(notConfigured?.configurationKey == "transactional.id")
         await plain.close()
 
-        let producer = try self.transactionalProducer(cluster)
-        try await producer.initTransactions()
+        let producer = try await self.initializedProducer(cluster)
         let noTransaction = await expectKafkaError(.invalidState) { try await producer.commitTransaction() }
         #expect(noTransaction?.requiresAbort == false)
         await expectKafkaError(.invalidState) {
@@ -136,8 +138,7 @@ struct TransactionTests {
     func abortableError() async throws {
         let cluster = try EmbeddedKafkaCluster()
         let topic = try await cluster.makeTopic("txn-abortable")
-        let producer = try self.transactionalProducer(cluster)
-        try await producer.initTransactions()
+        let producer = try await self.initializedProducer(cluster)
         try await producer.beginTransaction()
         try cluster.pushRequestErrors(.addPartitionsToTxn, [.topicAuthorizationFailed])
         let sent = await producer.send(contentsOf: [KafkaProducerMessage(topic: topic, partition: 0, value: "refused")])
@@ -157,8 +158,7 @@ struct TransactionTests {
     func fencedIsFatal() async throws {
         let cluster = try EmbeddedKafkaCluster()
         let topic = try await cluster.makeTopic("txn-fenced")
-        let producer = try self.transactionalProducer(cluster)
-        try await producer.initTransactions()
+        let producer = try await self.initializedProducer(cluster)
         try await producer.beginTransaction()
         try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "v"))
         try cluster.pushRequestErrors(.endTxn, [.invalidProducerEpoch])
@@ -173,11 +173,8 @@ struct TransactionTests {
     @Test("consume, transform, produce, sendOffsetsToTransaction with a consumer in a group, commit")
     func consumeTransformProduce() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let input = Unique.name("txn-in")
-        let output = Unique.name("txn-out")
-        try cluster.createTopic(input, partitions: 1)
-        try cluster.createTopic(output, partitions: 1)
-        _ = try await cluster.produce(["a", "b", "c"], to: input)
+        let input = try await cluster.makeTopic("txn-in", values: ["a", "b", "c"])
+        let output = try await cluster.makeTopic("txn-out")
 
         var consumerConfiguration = cluster.consumerConfiguration()
         consumerConfiguration.enableAutoCommit = false
@@ -189,8 +186,7 @@ struct TransactionTests {
         while consumed.count < 3, let message = try await iterator.next() { consumed.append(message) }
         #expect(consumed.map(\.valueString) == ["a", "b", "c"])
 
-        let producer = try self.transactionalProducer(cluster)
-        try await producer.initTransactions()
+        let producer = try await self.initializedProducer(cluster)
         let metadata = try await consumer.groupMetadata()
         try await producer.withTransaction {
             let results = await producer.send(contentsOf: consumed.map {
@@ -204,8 +200,7 @@ struct TransactionTests {
         await producer.close()
         await consumer.close()
 
-        let reader = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await reader.assign([KafkaTopicPartition(topic: output, partition: 0, offset: .beginning)])
+        let reader = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: output, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         #expect(try await collect(3, from: reader).map(\.valueString) == ["A", "B", "C"])
     }
 }

@@ -11,8 +11,7 @@ struct BadInputConsumerTests {
         let topic = Unique.name(prefix)
         try cluster.createTopic(topic, partitions: 1)
         _ = try await cluster.produce(values, to: topic)
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: nil))
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration(group: nil))
         return (cluster, topic, consumer)
     }
 
@@ -44,12 +43,8 @@ struct BadInputConsumerTests {
     @Test("subscribing twice replaces the subscription, as in Kafka's other clients")
     func subscribeTwice() async throws {
         let cluster = try EmbeddedKafkaCluster()
-        let first = Unique.name("first")
-        let second = Unique.name("second")
-        try cluster.createTopic(first, partitions: 1)
-        try cluster.createTopic(second, partitions: 1)
-        _ = try await cluster.produce(["from-first"], to: first)
-        _ = try await cluster.produce(["from-second"], to: second)
+        let first = try await cluster.makeTopic("first", values: ["from-first"])
+        let second = try await cluster.makeTopic("second", values: ["from-second"])
         var configuration = cluster.consumerConfiguration()
         // A subscription change during the first join makes the mock re-form the group, which
         // waits for the members' timeouts (45 s session, 300 s poll interval by default): keep them

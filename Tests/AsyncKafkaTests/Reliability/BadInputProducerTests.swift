@@ -18,8 +18,7 @@ struct BadInputProducerTests {
 
     /// Reads the whole partition 0 of `topic` (`count` messages).
     private func readBack(_ count: Int, _ topic: String, _ cluster: EmbeddedKafkaCluster) async throws -> [KafkaMessage] {
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: nil))
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration(group: nil))
         let messages = try await collect(count, from: consumer)
         await consumer.close()
         return messages

@@ -59,8 +59,7 @@ struct BadInputTransactionTests {
         struct Order: Codable, Equatable { var id: Int }
         let cluster = try EmbeddedKafkaCluster()
         let topic = try await cluster.makeTopic("garbage", values: ["not json {", "{\"id\":\"seven\"}", "{\"id\":7}"])
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: nil))
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration(group: nil))
         let messages = try await collect(3, from: consumer)
         await consumer.close()
         var failures: [KafkaError] = []

@@ -12,8 +12,7 @@ struct FaultCommitTests {
     func commitAfterErrorStop() async throws {
         let topic = try FaultTopic("commit-after-stop")
         try await topic.fill(total: 200)
-        let consumer = try KafkaConsumer(configuration: topic.cluster.manualCommitConsumerConfiguration())
-        try await consumer.assign(topic.all(at: .stored))
+        let consumer = try await KafkaConsumer.assigned(to: topic.all(at: .stored), configuration: topic.cluster.manualCommitConsumerConfiguration())
         // If the error never surfaced the loop would wait for ever: give up after 30 s.
         let watchdog = closeWatchdog(consumer)
         defer { watchdog.cancel() }
@@ -115,8 +114,7 @@ struct FaultCommitTests {
         let topic = try FaultTopic(prefix)
         try await topic.fill(total: Self.total)
         let group = Unique.name("group")
-        let first = try KafkaConsumer(configuration: topic.cluster.manualCommitConsumerConfiguration(group: group))
-        try await first.assign(topic.all(at: .stored))
+        let first = try await KafkaConsumer.assigned(to: topic.all(at: .stored), configuration: topic.cluster.manualCommitConsumerConfiguration(group: group))
         return (topic, group, NumberTally(expected: Self.total), first)
     }
 

@@ -10,27 +10,27 @@ struct FaultRequestErrorTests {
     /// `INVALID_RECORD` (87): the broker refuses the batch for good. (TOPIC_AUTHORIZATION_FAILED
     /// would also make librdkafka refuse every later message to the topic at enqueue, with that
     /// error, until its next metadata refresh.)
+    private static let total = 2_000
     private static let invalidRecord = InjectedError(rawValue: 87)
 
     @Test("retriable Produce errors: every send succeeds, each message stored once")
     func retriableProduceErrors() async throws {
         let topic = try FaultTopic("produce-retry")
-        let total = 2_000
         let injected: [InjectedError] = [
             .notLeaderForPartition, .leaderNotAvailable, .requestTimedOut, .notEnoughReplicas, .transport,
             .notLeaderForPartition, .transport, .requestTimedOut,
         ]
         try topic.cluster.pushRequestErrors(.produce, injected)
-        try await topic.fill(total: total)
-        let tally = try await topic.readBack(expected: total)
+        try await topic.fill(total: Self.total)
+        let tally = try await topic.readBack(expected: Self.total)
         let logSize = try await topic.logSize()
 
         #expect(tally.lost == 0, "lost: \(tally.missing)")
         #expect(tally.duplicates == 0)
-        #expect(logSize == Int64(total), "a refused request must not be stored")
+        #expect(logSize == Int64(Self.total), "a refused request must not be stored")
         topic.emit(
             "Produce errors, retriable (NOT_LEADER, LEADER_NOT_AVAILABLE, REQUEST_TIMED_OUT, NOT_ENOUGH_REPLICAS, disconnects)",
-            figures: tally.figures(produced: total) + [("errors injected", "\(injected.count)")],
+            figures: tally.figures(produced: Self.total) + [("errors injected", "\(injected.count)")],
             asserted: "every send succeeds, 0 lost, 0 duplicates in log"
         )
     }
@@ -38,8 +38,7 @@ struct FaultRequestErrorTests {
     @Test("non-retriable Produce error: send throws it, acknowledged messages stay, a resend completes the log")
     func nonRetriableProduceError() async throws {
         let topic = try FaultTopic("produce-fail")
-        let total = 2_000
-        let victim = total / 2
+        let victim = Self.total / 2
         let producer = try KafkaProducer(configuration: topic.cluster.producerConfiguration())
         try await topic.produce(Array(0..<victim), with: producer)
 
@@ -51,9 +50,9 @@ struct FaultRequestErrorTests {
             surfaced = error
         }
         // The application retries what failed, then goes on.
-        try await topic.produce(Array(victim..<total), with: producer)
+        try await topic.produce(Array(victim..<Self.total), with: producer)
         await producer.close()
-        let tally = try await topic.readBack(expected: total)
+        let tally = try await topic.readBack(expected: Self.total)
         let logSize = try await topic.logSize()
 
         #expect(surfaced?.code == .deliveryFailed, "\(String(describing: surfaced))")
@@ -61,10 +60,10 @@ struct FaultRequestErrorTests {
         #expect(surfaced?.isRetriable == false)
         #expect(tally.lost == 0, "lost: \(tally.missing)")
         #expect(tally.duplicates == 0)
-        #expect(logSize == Int64(total), "the refused message must not be stored")
+        #expect(logSize == Int64(Self.total), "the refused message must not be stored")
         topic.emit(
             "Produce error, non-retriable (INVALID_RECORD)",
-            figures: tally.figures(produced: total) + [("errors injected", "1"), ("errors surfaced", surfaced == nil ? "0" : "1")],
+            figures: tally.figures(produced: Self.total) + [("errors injected", "1"), ("errors surfaced", surfaced == nil ? "0" : "1")],
             asserted: "send throws .deliveryFailed [INVALID_RECORD]; 0 lost after resend, 0 duplicates"
         )
     }
@@ -72,17 +71,16 @@ struct FaultRequestErrorTests {
     @Test("retriable Fetch errors: the stream goes on, nothing lost or repeated")
     func retriableFetchErrors() async throws {
         let topic = try FaultTopic("fetch-retry")
-        let total = 2_000
         let injected: [InjectedError] = [
             .notLeaderForPartition, .requestTimedOut, .transport, .leaderNotAvailable, .unknownTopicOrPartition,
             .transport, .notLeaderForPartition,
         ]
         let producer = try KafkaProducer(configuration: topic.cluster.producerConfiguration())
-        try await topic.produce(Array(0..<total / 2), with: producer)
+        try await topic.produce(Array(0..<Self.total / 2), with: producer)
         try topic.cluster.pushRequestErrors(.fetch, injected)
-        let tally = NumberTally(expected: total)
+        let tally = NumberTally(expected: Self.total)
         let (consumer, reading) = try await topic.reader(into: tally)
-        try await topic.produce(Array(total / 2..<total), with: producer)
+        try await topic.produce(Array(Self.total / 2..<Self.total), with: producer)
         try await reading.value
         await consumer.close()
         await producer.close()
@@ -92,7 +90,7 @@ struct FaultRequestErrorTests {
         #expect(tally.orderViolations.isEmpty, "\(tally.orderViolations.prefix(5))")
         topic.emit(
             "Fetch errors, retriable (NOT_LEADER, REQUEST_TIMED_OUT, LEADER_NOT_AVAILABLE, UNKNOWN_TOPIC_OR_PART, disconnects)",
-            figures: tally.figures(produced: total) + [("errors injected", "\(injected.count)")],
+            figures: tally.figures(produced: Self.total) + [("errors injected", "\(injected.count)")],
             asserted: "stream goes on, 0 lost, 0 duplicates, order kept"
         )
     }
@@ -100,18 +98,16 @@ struct FaultRequestErrorTests {
     @Test("non-retriable Fetch error: the stream throws it, a new consumer resumes from the committed offsets")
     func nonRetriableFetchError() async throws {
         let topic = try FaultTopic("fetch-fail")
-        let total = 2_000
         let commitEvery = 50
         let configuration = topic.cluster.manualCommitConsumerConfiguration()
         let all = topic.all(at: .stored)
         let producer = try KafkaProducer(configuration: topic.cluster.producerConfiguration())
-        try await topic.produce(Array(0..<total / 2), with: producer)
+        try await topic.produce(Array(0..<Self.total / 2), with: producer)
 
         // The first consumer processes, stores and commits every 50 messages; the fault strikes
         // once it has processed a quarter of the data.
-        let tally = NumberTally(expected: total)
-        let first = try KafkaConsumer(configuration: configuration)
-        try await first.assign(all)
+        let tally = NumberTally(expected: Self.total)
+        let first = try await KafkaConsumer.assigned(to: all, configuration: configuration)
         var surfaced: KafkaError?
         var processed = 0
         // Messages read since the last commit that went through: what the next consumer re-reads.
@@ -136,13 +132,13 @@ struct FaultRequestErrorTests {
                 } catch {
                     storeFailures.append(error)
                 }
-                if processed == total / 4 { try topic.cluster.pushRequestErrors(.fetch, [.topicAuthorizationFailed]) }
+                if processed == Self.total / 4 { try topic.cluster.pushRequestErrors(.fetch, [.topicAuthorizationFailed]) }
             }
         } catch let error as KafkaError {
             surfaced = error
         }
         await first.close()
-        try await topic.produce(Array(total / 2..<total), with: producer)
+        try await topic.produce(Array(Self.total / 2..<Self.total), with: producer)
         await producer.close()
 
         try await tally.readRest(configuration: configuration) { try await $0.assign(all) }
@@ -157,7 +153,7 @@ struct FaultRequestErrorTests {
         #expect(tally.orderViolations.isEmpty, "\(tally.orderViolations.prefix(5))")
         topic.emit(
             "Fetch error, non-retriable (TOPIC_AUTHORIZATION_FAILED), then a new consumer",
-            figures: tally.figures(produced: total) + [
+            figures: tally.figures(produced: Self.total) + [
                 ("uncommitted window", "\(uncommitted)"), ("errors injected", "1"), ("errors surfaced", surfaced == nil ? "0" : "1"),
             ],
             asserted: "stream throws [TOPIC_AUTHORIZATION_FAILED]; 0 lost; duplicates = uncommitted window"

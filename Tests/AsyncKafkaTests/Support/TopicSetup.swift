@@ -10,17 +10,13 @@ extension EmbeddedKafkaCluster {
         if !values.isEmpty { _ = try await self.produce(values, to: topic) }
         return topic
     }
+}
 
-    /// A consumer made with `configuration` (``consumerConfiguration(group:)`` without a group
-    /// by default), assigned `topic`'s partition `partition` from `offset`.
-    func assignedConsumer(
-        _ topic: String,
-        partition: Int = 0,
-        offset: KafkaOffset = .beginning,
-        configuration: KafkaConsumerConfiguration? = nil
-    ) async throws -> KafkaConsumer {
-        let consumer = try KafkaConsumer(configuration: configuration ?? self.consumerConfiguration(group: nil))
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: partition, offset: offset)])
+extension KafkaConsumer {
+    /// A consumer made with `configuration` and assigned `partitions`.
+    static func assigned(to partitions: [KafkaTopicPartition], configuration: KafkaConsumerConfiguration) async throws -> KafkaConsumer {
+        let consumer = try KafkaConsumer(configuration: configuration)
+        try await consumer.assign(partitions)
         return consumer
     }
 }
