@@ -28,8 +28,7 @@ struct CodableTests {
 
     @Test("an encodable value round-trips through the embedded broker, with JSON and with a custom coder")
     func roundTrip() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("codable")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("codable")
         let coder = KafkaJSONCoder()
         coder.encoder.dateEncodingStrategy = .iso8601
         coder.decoder.dateDecodingStrategy = .iso8601

@@ -6,8 +6,7 @@ import Testing
 struct ConsumerBatchTests {
     @Test("the batch view delivers every message exactly once, in order per partition, at most maxCount at a time")
     func batchesExactlyOnce() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("batches", partitions: 4)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("batches", partitions: 4)
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         let sent = (0..<3000).map { KafkaProducerMessage(topic: topic, partition: $0 % 4, value: "\($0)") }
         for result in await producer.send(contentsOf: sent) { _ = try result.get() }
@@ -34,8 +33,7 @@ struct ConsumerBatchTests {
 
     @Test("leaving the loop while holding a batch commits only the batches before it")
     func cancellationCommitsProcessedBatches() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("batch-cancel", values: numberedValues(300))
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("batch-cancel", values: numberedValues(300))
         let configuration = cluster.consumerConfiguration()
         let partition = KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)
 
@@ -59,8 +57,7 @@ struct ConsumerBatchTests {
 
     @Test("a slow loop keeps the stream and librdkafka's queue within their bounds")
     func backPressureBound() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("backpressure", partitions: 8)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("backpressure", partitions: 8)
         let total = 200_000
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         let payload = [UInt8](repeating: 42, count: 100)

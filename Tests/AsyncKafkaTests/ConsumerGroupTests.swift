@@ -6,8 +6,7 @@ import Testing
 struct ConsumerGroupTests {
     @Test("a new group with auto.offset.reset=earliest receives everything produced before it joined")
     func earliestAfterJoin() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("earliest", partitions: 3)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("earliest", partitions: 3)
         let values = (0..<30).map { "value-\($0)" }
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         for (index, value) in values.enumerated() {
@@ -26,8 +25,7 @@ struct ConsumerGroupTests {
 
     @Test("a consumer of the same group resumes after the committed offset: no re-delivery, no gap")
     func resumeAfterCommit() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("resume", values: numberedValues(10))
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("resume", values: numberedValues(10))
         let group = Unique.name("group")
         var configuration = cluster.consumerConfiguration(group: group)
         configuration.enableAutoCommit = false
@@ -54,8 +52,7 @@ struct ConsumerGroupTests {
 
     @Test("with auto-commit, closing commits what the loop consumed; the message in hand is read again")
     func autoCommitOnClose() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("autocommit", values: numberedValues(50))
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("autocommit", values: numberedValues(50))
         let configuration = cluster.consumerConfiguration()
         let partition = KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)
 
@@ -74,8 +71,7 @@ struct ConsumerGroupTests {
 
     @Test("with the automatic offset store off, only stored offsets are committed")
     func manualStore() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("store", values: numberedValues(10))
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("store", values: numberedValues(10))
         var configuration = cluster.consumerConfiguration()
         configuration.enableAutoOffsetStore = false
         let partition = KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)
@@ -98,8 +94,7 @@ struct ConsumerGroupTests {
 
     @Test("storing or committing an offset for a partition that is not assigned is a typed error")
     func storeUnassigned() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("unassigned", partitions: 2)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("unassigned", partitions: 2)
         _ = try await cluster.produce(["x"], to: topic, partition: 0)
         var configuration = cluster.consumerConfiguration()
         configuration.enableAutoOffsetStore = false
@@ -112,8 +107,7 @@ struct ConsumerGroupTests {
 
     @Test("cancelling the consuming task closes the consumer: final commit, LeaveGroup, takeover")
     func cancellationLeavesGroup() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("cancel", partitions: 2)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("cancel", partitions: 2)
         // consumerConfiguration's 6 s session timeout keeps the mock's re-forming of the group short.
         let configuration = cluster.consumerConfiguration(group: Unique.name("group"))
         _ = try await cluster.produce(["a0"], to: topic, partition: 0)
@@ -154,8 +148,7 @@ struct ConsumerGroupTests {
 
     @Test("auto.offset.reset=error ends the stream with a typed, non-retriable error")
     func offsetResetErrorEndsStream() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("reset-error", values: ["x"])
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("reset-error", values: ["x"])
         var configuration = cluster.consumerConfiguration()
         configuration.autoOffsetReset = .error
         let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0)], configuration: configuration)
@@ -170,8 +163,7 @@ struct ConsumerGroupTests {
 struct SubscriptionTests {
     @Test("subscription() lists the topics; unsubscribe() revokes the partitions, commits what was consumed and keeps the consumer open")
     func unsubscribe() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("unsubscribe", values: numberedValues(10))
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("unsubscribe", values: numberedValues(10))
         let group = Unique.name("group")
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: group))
         #expect(try await consumer.subscription() == [])

@@ -43,8 +43,7 @@ struct ConsumerPositionTests {
 
     @Test("seek to a timestamp")
     func seekTimestamp() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("timestamps")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("timestamps")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         for index in 0..<6 {
             let stamp = KafkaTimestamp(millisecondsSince1970: 1_700_000_000_000 + Int64(index) * 1000)
@@ -74,8 +73,7 @@ struct ConsumerPositionTests {
 
     @Test("pause stops delivery of a partition and resume restarts it")
     func pauseResume() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("pause", partitions: 2)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("pause", partitions: 2)
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
         let paused = KafkaTopicPartition(topic: topic, partition: 0)
         try await consumer.assign([

@@ -42,8 +42,7 @@ struct ConsumerPrefetchDefaultsTests {
 
     @Test("a message larger than the default fetch.max.bytes is still consumed")
     func largeMessage() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("large")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("large")
         var producerConfiguration = cluster.producerConfiguration()
         producerConfiguration.properties["message.max.bytes"] = "6000000"
         let producer = try KafkaProducer(configuration: producerConfiguration)

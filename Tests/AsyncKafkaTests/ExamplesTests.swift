@@ -6,8 +6,7 @@ import Testing
 struct ExamplesTests {
     @Test("ProducerExample and ConsumerExample pass -X properties to librdkafka")
     func librdkafkaProperties() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("examples")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("examples")
         let produced = try await AKCatProcess.run(
             ["--bootstrap-servers", cluster.bootstrapServers, "--topic", topic, "--count", "3",
              "-X", "linger.ms=5", "-X", "client.id=examples-test"],

@@ -30,8 +30,7 @@ struct LifecycleTests {
 
     @Test("breaking out of the loop closes the consumer")
     func breakCloses() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("break", values: ["a", "b", "c"])
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("break", values: ["a", "b", "c"])
         let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         for try await _ in consumer.messages { break }
         await consumer.close()
@@ -41,8 +40,7 @@ struct LifecycleTests {
     @Test("an error thrown in the loop closes the consumer")
     func thrownErrorCloses() async throws {
         struct Boom: Error {}
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("throw", values: ["a"])
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("throw", values: ["a"])
         let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         await #expect(throws: Boom.self) {
             for try await _ in consumer.messages { throw Boom() }
@@ -55,8 +53,7 @@ struct LifecycleTests {
 
     @Test("cancelling a task that waits for messages closes the consumer without a hang")
     func cancelWhileWaiting() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("idle")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("idle")
         let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let task = Task { () -> Int in
             var count = 0
@@ -70,8 +67,7 @@ struct LifecycleTests {
 
     @Test("cancellation ends the loop at the next message, not after the buffered batches")
     func cancellationIsPrompt() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("prompt", values: numberedValues(3000))
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("prompt", values: numberedValues(3000))
         let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let task = Task { () -> Int in
             var count = 0
@@ -87,8 +83,7 @@ struct LifecycleTests {
 
     @Test("close from another task ends the loop at its next message")
     func closeEndsLoop() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("close-ends", values: numberedValues(3000))
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("close-ends", values: numberedValues(3000))
         let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         var count = 0
         for try await _ in consumer.messages {
@@ -100,8 +95,7 @@ struct LifecycleTests {
 
     @Test("a consumer without a group reads assigned partitions but cannot subscribe or commit")
     func noGroup() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("nogroup", values: ["a", "b"])
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("nogroup", values: ["a", "b"])
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: nil))
         let subscribeError = await #expect(throws: KafkaError.self) { try await consumer.subscribe(to: [topic]) }
         #expect(subscribeError?.configurationKey == "group.id")
@@ -114,8 +108,7 @@ struct LifecycleTests {
 
     @Test("closing never hangs on an unreachable cluster: closeTimeout bounds it")
     func closeTimeoutBound() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("unreachable", values: ["a", "b"])
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("unreachable", values: ["a", "b"])
         var configuration = cluster.consumerConfiguration()
         configuration.closeTimeout = .seconds(2)
         let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: configuration)
@@ -158,8 +151,7 @@ struct LifecycleTests {
 
     @Test("close reports every undeliverable message to its sender as purged")
     func closePurges() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("purge")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("purge")
         for broker in cluster.brokerIDs { try cluster.setBrokerDown(broker) }
         var configuration = cluster.producerConfiguration()
         configuration.messageTimeout = .seconds(60)

@@ -7,8 +7,7 @@ import Testing
 struct MetricsTests {
     @Test("a consumer's real statistics reach the metrics backend with stable names and dimensions")
     func consumerMetrics() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("metrics", values: numberedValues(5))
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("metrics", values: numberedValues(5))
         var configuration = cluster.consumerConfiguration()
         configuration.clientID = "metrics-test"
         configuration.statisticsInterval = .milliseconds(100)

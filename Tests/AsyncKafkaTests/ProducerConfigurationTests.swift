@@ -46,8 +46,7 @@ struct ProducerConfigurationTests {
     @Test("messages round-trip with every built-in codec, idempotently", arguments: KafkaCompression.allCases)
     func compressionRoundTrip(codec: KafkaCompression) async throws {
         try #require(KafkaCompression.builtIn.contains(codec), "\(codec) is not built into this librdkafka")
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("codec-\(codec)")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("codec-\(codec)")
         var configuration = cluster.producerConfiguration()
         configuration.compression = codec
         configuration.enableIdempotence = true
@@ -65,8 +64,7 @@ struct ProducerConfigurationTests {
 
     @Test("the murmur2 partitioner places keys like the Java producer")
     func murmur2Placement() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("murmur2", partitions: 7)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("murmur2", partitions: 7)
         var configuration = cluster.producerConfiguration()
         configuration.partitioner = .murmur2Random
         let producer = try KafkaProducer(configuration: configuration)
@@ -79,8 +77,7 @@ struct ProducerConfigurationTests {
 
     @Test("an oversize message is refused at enqueue; messages around it are delivered")
     func oversize() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("oversize")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("oversize")
         var configuration = cluster.producerConfiguration()
         configuration.messageMaxBytes = 2_000
         configuration.linger = .milliseconds(50)  // keep the first message queued while the big one is refused

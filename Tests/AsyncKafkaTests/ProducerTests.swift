@@ -6,8 +6,7 @@ import Testing
 struct ProducerTests {
     @Test("a full librdkafka queue makes senders wait instead of failing")
     func queueFullWaits() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("queuefull")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("queuefull")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration(queueLimit: 5))
         for index in 0..<200 {
             try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, value: "m\(index)"))
@@ -23,8 +22,7 @@ struct ProducerTests {
 
     @Test("tombstones in one call: value: nil without a key, and tombstone(topic:key:)")
     func tombstones() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("tombstones")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("tombstones")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         let messages = [
             KafkaProducerMessage(topic: topic, value: nil),
@@ -47,8 +45,7 @@ struct ProducerTests {
 
     @Test("messages with the same key land on the same partition")
     func keyPartitioning() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("keys", partitions: 6)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("keys", partitions: 6)
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         var partitionsByKey: [String: Set<Int>] = [:]
         for index in 0..<60 {
@@ -63,8 +60,7 @@ struct ProducerTests {
 
     @Test("bad messages are refused with typed errors and nothing else is affected")
     func badMessages() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("bad", partitions: 2)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("bad", partitions: 2)
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration(messageMaxBytes: 10_000))
 
         await expectKafkaError(.invalidArgument) {
@@ -91,8 +87,7 @@ struct ProducerTests {
 struct ProducerQueueWaitTests {
     /// A producer whose queue (one message) stays full: the brokers are down.
     private func fullProducer() async throws -> (KafkaProducer, String, EmbeddedKafkaCluster) {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("full")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("full")
         try cluster.setAllBrokersDown()
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration(queueLimit: 1))
         try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, value: "fills the queue"))

@@ -6,8 +6,7 @@ import Testing
 struct RoundTripTests {
     @Test("keys, headers, tombstones and binary values survive the round trip")
     func roundTrip() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("roundtrip")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("roundtrip")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         let binary: [UInt8] = [0, 255, 1, 254, 0x80, 0]
         let sent = [
@@ -41,8 +40,7 @@ struct RoundTripTests {
 
     @Test("delivery report offsets are contiguous per partition")
     func contiguousOffsets() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("offsets", partitions: 3)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("offsets", partitions: 3)
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         let reports = try await withThrowingTaskGroup(of: KafkaDeliveryReport.self) { group in
             for index in 0..<300 {
@@ -64,8 +62,7 @@ struct RoundTripTests {
     /// their neighbours, value sizes (empty, 1 byte) or tombstones.
     @Test("headers are read exactly where records have them, in batches mixing both")
     func mixedHeaders() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("headers")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("headers")
         let values: [[UInt8]?] = [[], [0], [1, 0], nil, Array("x".utf8), [0, 0, 0]]
         var sent: [KafkaProducerMessage] = []
         // Every value with and without headers, with and without a key, in three orders.

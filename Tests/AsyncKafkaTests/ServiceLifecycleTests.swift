@@ -10,8 +10,7 @@ import Testing
 struct ServiceLifecycleTests {
     @Test("on a simulated shutdown signal, a ServiceGroup closes the consumer (committing) and the producer (delivering)")
     func gracefulShutdown() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let input = try await cluster.makeTopic("lifecycle-in", values: numberedValues(6))
+        let (cluster, input) = try await EmbeddedKafkaCluster.withTopic("lifecycle-in", values: numberedValues(6))
         let output = try await cluster.makeTopic("lifecycle-out")
         let group = Unique.name("lifecycle-group")
 
@@ -53,8 +52,7 @@ struct ServiceLifecycleTests {
 
     @Test("in a ServiceGroup, the consumer's run() outlives its message loop; the group runs on until its shutdown")
     func runOutlivesMessageLoop() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("lifecycle-loop", values: ["a", "b"])
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("lifecycle-loop", values: ["a", "b"])
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
         try await consumer.subscribe(to: [topic])
         let other = Beacon()

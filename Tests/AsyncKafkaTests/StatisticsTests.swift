@@ -21,8 +21,7 @@ func firstStatistics(
 struct StatisticsTests {
     @Test("a producer's statistics events from the embedded broker decode into non-zero values")
     func producerStatistics() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("stats-producer", partitions: 2)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("stats-producer", partitions: 2)
         var configuration = cluster.producerConfiguration()
         configuration.clientID = "stats-test"
         configuration.statisticsInterval = .milliseconds(100)
@@ -52,8 +51,7 @@ struct StatisticsTests {
 
     @Test("a consumer's statistics report its partitions' high watermarks and the messages received")
     func consumerStatistics() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("stats-consumer", values: numberedValues(5))
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("stats-consumer", values: numberedValues(5))
         var configuration = cluster.consumerConfiguration()
         configuration.statisticsInterval = .milliseconds(100)
         let consumer = try KafkaConsumer(configuration: configuration)

@@ -11,8 +11,7 @@ struct TracingTests {
     @Test("the trace context round-trips through message headers: the consumer's span continues the producer's trace")
     func roundTrip() async throws {
         let tracer = InMemoryTracer()
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("tracing")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("tracing")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         let sendSpan = try await tracer.withSpan("send", ofKind: .producer) { span in
             var message = KafkaProducerMessage(topic: topic, partition: 0, value: "traced")
@@ -78,8 +77,7 @@ struct AutomaticTraceContextTests {
     @Test("send writes the task's trace context into the headers, unless injectsTraceContext is off", arguments: [true, false])
     func automaticInjection(injects: Bool) async throws {
         let tracer = Self.tracer
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("autotrace")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("autotrace")
         var configuration = cluster.producerConfiguration()
         configuration.injectsTraceContext = injects
         let producer = try KafkaProducer(configuration: configuration)

@@ -29,8 +29,7 @@ struct TransactionTests {
 
     @Test("init, begin, send, commit; then a second transaction")
     func commitFlow() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("txn-commit", partitions: 2)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("txn-commit", partitions: 2)
         let producer = try await self.initializedProducer(cluster)
         for round in 0..<2 {
             try await producer.beginTransaction()
@@ -50,8 +49,7 @@ struct TransactionTests {
 
     @Test("abort purges what was not sent yet; the next transaction commits")
     func abortFlow() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("txn-abort")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("txn-abort")
         let producer = try await self.initializedProducer(cluster)
         try await producer.beginTransaction()
         // Nothing can leave while the partition has no leader: the messages wait in librdkafka's queue.
@@ -73,8 +71,7 @@ struct TransactionTests {
     @Test("withTransaction commits on success and aborts on a thrown error")
     func withTransaction() async throws {
         struct Rejected: Error {}
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("txn-with")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("txn-with")
         let producer = try await self.initializedProducer(cluster)
 
         let offset = try await producer.withTransaction {
@@ -97,8 +94,7 @@ struct TransactionTests {
 
     @Test("misuse gives typed errors: no transactional id, no open transaction, producing outside one")
     func misuse() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("txn-misuse")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("txn-misuse")
         let plain = try KafkaProducer(configuration: cluster.producerConfiguration())
         let notConfigured = await expectKafkaError(.invalidConfiguration) { try await plain.beginTransaction() }
         #expect(notConfigured?.configurationKey == "transactional.id")
@@ -136,8 +132,7 @@ struct TransactionTests {
 
     @Test("a partition the coordinator refuses makes the transaction abortable; abort recovers")
     func abortableError() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("txn-abortable")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("txn-abortable")
         let producer = try await self.initializedProducer(cluster)
         try await producer.beginTransaction()
         try cluster.pushRequestErrors(.addPartitionsToTxn, [.topicAuthorizationFailed])
@@ -156,8 +151,7 @@ struct TransactionTests {
 
     @Test("a fenced producer gets a fatal error from EndTxn")
     func fencedIsFatal() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("txn-fenced")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("txn-fenced")
         let producer = try await self.initializedProducer(cluster)
         try await producer.beginTransaction()
         try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "v"))
@@ -172,8 +166,7 @@ struct TransactionTests {
 
     @Test("consume, transform, produce, sendOffsetsToTransaction with a consumer in a group, commit")
     func consumeTransformProduce() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let input = try await cluster.makeTopic("txn-in", values: ["a", "b", "c"])
+        let (cluster, input) = try await EmbeddedKafkaCluster.withTopic("txn-in", values: ["a", "b", "c"])
         let output = try await cluster.makeTopic("txn-out")
 
         var consumerConfiguration = cluster.consumerConfiguration()

@@ -42,8 +42,7 @@ struct BadInputConsumerTests {
 
     @Test("subscribing twice replaces the subscription, as in Kafka's other clients")
     func subscribeTwice() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let first = try await cluster.makeTopic("first", values: ["from-first"])
+        let (cluster, first) = try await EmbeddedKafkaCluster.withTopic("first", values: ["from-first"])
         let second = try await cluster.makeTopic("second", values: ["from-second"])
         var configuration = cluster.consumerConfiguration()
         // A subscription change during the first join makes the mock re-form the group, which

@@ -73,8 +73,7 @@ struct BadInputProducerTests {
 
     @Test("an oversize message fails its own send only")
     func oversizeMessage() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("big")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("big")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration(messageMaxBytes: 2_000))
         let big = [UInt8](repeating: 7, count: 5_000)
         await expectKafkaError(.messageTooLarge) {

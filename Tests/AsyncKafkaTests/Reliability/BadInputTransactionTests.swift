@@ -13,8 +13,7 @@ struct BadInputTransactionTests {
 
     @Test("transactional calls on a non-transactional producer name transactional.id; it still sends")
     func notTransactional() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("plain")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("plain")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         var errors: [KafkaError?] = []
         errors.append(await #expect(throws: KafkaError.self) { try await producer.initTransactions(timeout: .seconds(2)) })
@@ -33,8 +32,7 @@ struct BadInputTransactionTests {
 
     @Test("begin before init, begin twice, commit and abort without begin are invalidState; a proper transaction follows")
     func misuseOrder() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("txn-order")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("txn-order")
         let producer = try self.transactionalProducer(cluster)
         await expectKafkaError(.invalidState) { try await producer.beginTransaction() }
         try await producer.initTransactions()
@@ -57,8 +55,7 @@ struct BadInputTransactionTests {
     @Test("decoding garbage throws decodingFailed with the position; the next message decodes")
     func decodeGarbage() async throws {
         struct Order: Codable, Equatable { var id: Int }
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("garbage", values: ["not json {", "{\"id\":\"seven\"}", "{\"id\":7}"])
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("garbage", values: ["not json {", "{\"id\":\"seven\"}", "{\"id\":7}"])
         let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration(group: nil))
         let messages = try await collect(3, from: consumer)
         await consumer.close()

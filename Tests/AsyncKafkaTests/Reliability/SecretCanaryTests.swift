@@ -20,8 +20,7 @@ struct SecretCanaryTests {
     @Test("the canary never appears in descriptions, dumps, logs with debug=all, errors or metrics")
     func canary() async throws {
         let canary = "CANARY-\(UInt64.random(in: 0...UInt64.max))"
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("canary")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("canary")
         let logs = CapturingLogHandler()
         let metrics = TestMetrics()
         var texts: [String] = []

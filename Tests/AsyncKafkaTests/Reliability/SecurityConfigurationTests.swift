@@ -83,8 +83,7 @@ struct SecurityConfigurationTests {
 
     @Test("SASL PLAIN against the broker without SASL fails the awaiting calls with typed errors, not a hang")
     func saslAgainstPlainBroker() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = try await cluster.makeTopic("sasl")
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("sasl")
         let logs = CapturingLogHandler()
         var configuration = cluster.producerConfiguration()
         configuration.configureSecurity(sasl: .plain(username: "user", password: "pass"))

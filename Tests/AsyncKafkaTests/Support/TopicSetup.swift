@@ -10,18 +10,15 @@ extension EmbeddedKafkaCluster {
         if !values.isEmpty { _ = try await self.produce(values, to: topic) }
         return topic
     }
-}
 
-extension KafkaConsumer {
-    /// A consumer made with `configuration` and assigned `partitions`.
-    static func assigned(to partitions: [KafkaTopicPartition], configuration: KafkaConsumerConfiguration) async throws -> KafkaConsumer {
-        let consumer = try KafkaConsumer(configuration: configuration)
-        try await consumer.assign(partitions)
-        return consumer
+    /// A new embedded cluster and a ``makeTopic(_:partitions:values:)`` on it: the setup most tests start with.
+    static func withTopic(_ prefix: String, partitions: Int = 1, values: [String] = []) async throws -> (EmbeddedKafkaCluster, String) {
+        let cluster = try EmbeddedKafkaCluster()
+        return (cluster, try await cluster.makeTopic(prefix, partitions: partitions, values: values))
     }
 }
 
-/// The values `m0`, `m1`, … of `count` test messages (or with another `prefix`).
-func numberedValues(_ count: Int, prefix: String = "m") -> [String] {
-    (0..<count).map { "\(prefix)\($0)" }
+/// The values `m0`, `m1`, … of `count` test messages.
+func numberedValues(_ count: Int) -> [String] {
+    (0..<count).map { "m\($0)" }
 }
