@@ -14,9 +14,7 @@ struct AKCatTests {
 
     @Test("produce lines from stdin, consume them back as JSON lines")
     func produceThenConsumeJSON() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("akcat")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("akcat")
         let produced = try await AKCatProcess.run(
             ["produce", "-b", cluster.bootstrapServers, "-t", topic, "--key", "k", "--header", "origin=akcat", "-p", "0"],
             input: "one\ntwo\nthree \"quoted\"\n"
@@ -44,9 +42,7 @@ struct AKCatTests {
 
     @Test("JSON output base64-encodes bytes that are not UTF-8, and shows tombstones as null")
     func binaryAndTombstone() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("akcat-binary")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("akcat-binary")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, key: [0xFF, 0x00], value: [0x80, 0x01, 0x02]))
         try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, key: "gone", value: nil as String?))
@@ -67,9 +63,7 @@ struct AKCatTests {
 
     @Test("metadata lists the topic with its partitions, as text and as JSON")
     func metadataListsTopic() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("akcat-meta")
-        try cluster.createTopic(topic, partitions: 3)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("akcat-meta", partitions: 3)
 
         let plain = try await AKCatProcess.run(["metadata", "-b", cluster.bootstrapServers])
         #expect(plain.status == 0, "stderr: \(plain.error)")
@@ -87,9 +81,7 @@ struct AKCatTests {
 
     @Test("a group consumer reads from the beginning and stops after --count")
     func groupConsume() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("akcat-group")
-        try cluster.createTopic(topic, partitions: 2)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("akcat-group", partitions: 2)
         _ = try await cluster.produce(["a", "b"], to: topic, partition: 0)
         let consumed = try await AKCatProcess.run(
             ["consume", "-b", cluster.bootstrapServers, "-t", topic, "-g", Unique.name("akcat-group"),
@@ -101,9 +93,7 @@ struct AKCatTests {
 
     @Test("two group runs with --count read on from each other: the last message printed is committed")
     func groupConsumeCommitsLastPrinted() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("akcat-group-count")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("akcat-group-count")
         _ = try await cluster.produce(["m0", "m1", "m2", "m3", "m4", "m5", "m6"], to: topic, partition: 0)
         let group = Unique.name("akcat-group-count")
         var offsets: [[Int?]] = []
@@ -120,9 +110,7 @@ struct AKCatTests {
 
     @Test("with partitions and -X group.id, the last message printed is committed too: -o stored reads on after it")
     func partitionConsumeWithGroupIDCommits() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("akcat-stored")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("akcat-stored")
         _ = try await cluster.produce(["m0", "m1", "m2", "m3", "m4", "m5", "m6"], to: topic, partition: 0)
         let group = "group.id=\(Unique.name("akcat-stored"))"
         var offsets: [[Int?]] = []

@@ -28,9 +28,7 @@ struct CodableTests {
 
     @Test("an encodable value round-trips through the embedded broker, with JSON and with a custom coder")
     func roundTrip() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("codable")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("codable")
         let coder = KafkaJSONCoder()
         coder.encoder.dateEncodingStrategy = .iso8601
         coder.decoder.dateDecodingStrategy = .iso8601
@@ -42,8 +40,7 @@ struct CodableTests {
         try await producer.send(encodable: "hello", topic: topic, partition: 0, encoder: UppercaseTextCoder())
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let messages = try await collect(3, from: consumer)
         await consumer.close()
 

@@ -7,16 +7,13 @@ import Testing
 struct ConsumerBatchTests {
     @Test("the batch view delivers every message exactly once, in order per partition, at most maxCount at a time")
     func batchesExactlyOnce() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("batches")
-        try cluster.createTopic(topic, partitions: 4)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("batches", partitions: 4)
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         let sent = (0..<3000).map { KafkaProducerMessage(topic: topic, partition: $0 % 4, value: "\($0)") }
         for result in await producer.send(contentsOf: sent) { _ = try result.get() }
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign((0..<4).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) })
+        let consumer = try await KafkaConsumer.assigned(to: (0..<4).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) }, configuration: cluster.consumerConfiguration())
         var received: [KafkaMessage] = []
         var largest = 0
         for try await batch in consumer.batches(maxCount: 100, maxWait: .milliseconds(20)) {
@@ -37,15 +34,11 @@ struct ConsumerBatchTests {
 
     @Test("leaving the loop while holding a batch commits only the batches before it")
     func cancellationCommitsProcessedBatches() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("batch-cancel")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce((0..<300).map { "m\($0)" }, to: topic)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("batch-cancel", values: numberedValues(300))
         let configuration = cluster.consumerConfiguration()
         let partition = KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)
 
-        let first = try KafkaConsumer(configuration: configuration)
-        try await first.assign([partition])
+        let first = try await KafkaConsumer.assigned(to: [partition], configuration: configuration)
         var batches: [[KafkaMessage]] = []
         for try await batch in first.batches(maxCount: 50) {
             batches.append(batch)
@@ -55,8 +48,7 @@ struct ConsumerBatchTests {
         await first.close()
         #expect(batches.count == 2)
 
-        let second = try KafkaConsumer(configuration: configuration)
-        try await second.assign([partition])
+        let second = try await KafkaConsumer.assigned(to: [partition], configuration: configuration)
         let next = try await collect(1, from: second)
         await second.close()
         // The first batch was consumed (the loop asked for the second); the second was in hand.
@@ -66,9 +58,7 @@ struct ConsumerBatchTests {
 
     @Test("a slow loop keeps the stream and librdkafka's queue within their bounds")
     func backPressureBound() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("backpressure")
-        try cluster.createTopic(topic, partitions: 8)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("backpressure", partitions: 8)
         let total = 200_000
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         let payload = [UInt8](repeating: 42, count: 100)
@@ -82,8 +72,7 @@ struct ConsumerBatchTests {
         configuration.batchSize = 100
         configuration.maxBufferedBatches = 2
         configuration.properties["queued.max.messages.kbytes"] = "1024"
-        let consumer = try KafkaConsumer(configuration: configuration)
-        try await consumer.assign((0..<8).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) })
+        let consumer = try await KafkaConsumer.assigned(to: (0..<8).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) }, configuration: configuration)
         var count = 0
         var deepestLibrdkafkaQueue = 0
         for try await _ in consumer.messages {

@@ -6,9 +6,7 @@ import Testing
 struct ConsumerGroupTests {
     @Test("a new group with auto.offset.reset=earliest receives everything produced before it joined")
     func earliestAfterJoin() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("earliest")
-        try cluster.createTopic(topic, partitions: 3)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("earliest", partitions: 3)
         let values = (0..<30).map { "value-\($0)" }
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         for (index, value) in values.enumerated() {
@@ -27,17 +25,13 @@ struct ConsumerGroupTests {
 
     @Test("a consumer of the same group resumes after the committed offset: no re-delivery, no gap")
     func resumeAfterCommit() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("resume")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce((0..<10).map { "m\($0)" }, to: topic)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("resume", values: numberedValues(10))
         let group = Unique.name("group")
         var configuration = cluster.consumerConfiguration(group: group)
         configuration.enableAutoCommit = false
         let partition = KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)
 
-        let first = try KafkaConsumer(configuration: configuration)
-        try await first.assign([partition])
+        let first = try await KafkaConsumer.assigned(to: [partition], configuration: configuration)
         var firstBatch: [KafkaMessage] = []
         for try await message in first.messages {
             firstBatch.append(message)
@@ -48,8 +42,7 @@ struct ConsumerGroupTests {
         }
         await first.close()
 
-        let second = try KafkaConsumer(configuration: configuration)
-        try await second.assign([partition])
+        let second = try await KafkaConsumer.assigned(to: [partition], configuration: configuration)
         let rest = try await collect(6, from: second)
         await second.close()
 
@@ -59,21 +52,16 @@ struct ConsumerGroupTests {
 
     @Test("with auto-commit, closing commits what the loop consumed; the message in hand is read again")
     func autoCommitOnClose() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("autocommit")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce((0..<50).map { "m\($0)" }, to: topic)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("autocommit", values: numberedValues(50))
         let configuration = cluster.consumerConfiguration()
         let partition = KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)
 
-        let first = try KafkaConsumer(configuration: configuration)
-        try await first.assign([partition])
+        let first = try await KafkaConsumer.assigned(to: [partition], configuration: configuration)
         // All 50 messages arrive in one batch; the loop breaks while holding the 7th.
         let taken = try await collect(7, from: first)
         await first.close()
 
-        let second = try KafkaConsumer(configuration: configuration)
-        try await second.assign([partition])
+        let second = try await KafkaConsumer.assigned(to: [partition], configuration: configuration)
         let next = try await collect(1, from: second)
         await second.close()
 
@@ -83,16 +71,12 @@ struct ConsumerGroupTests {
 
     @Test("with the automatic offset store off, only stored offsets are committed")
     func manualStore() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("store")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce((0..<10).map { "m\($0)" }, to: topic)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("store", values: numberedValues(10))
         var configuration = cluster.consumerConfiguration()
         configuration.enableAutoOffsetStore = false
         let partition = KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)
 
-        let first = try KafkaConsumer(configuration: configuration)
-        try await first.assign([partition])
+        let first = try await KafkaConsumer.assigned(to: [partition], configuration: configuration)
         var count = 0
         for try await message in first.messages {
             count += 1
@@ -102,8 +86,7 @@ struct ConsumerGroupTests {
         }
         await first.close()
 
-        let second = try KafkaConsumer(configuration: configuration)
-        try await second.assign([partition])
+        let second = try await KafkaConsumer.assigned(to: [partition], configuration: configuration)
         let next = try await collect(1, from: second)
         await second.close()
         #expect(next.first?.offset == 3)
@@ -111,14 +94,11 @@ struct ConsumerGroupTests {
 
     @Test("storing or committing an offset for a partition that is not assigned is a typed error")
     func storeUnassigned() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("unassigned")
-        try cluster.createTopic(topic, partitions: 2)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("unassigned", partitions: 2)
         _ = try await cluster.produce(["x"], to: topic, partition: 0)
         var configuration = cluster.consumerConfiguration()
         configuration.enableAutoOffsetStore = false
-        let consumer = try KafkaConsumer(configuration: configuration)
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: configuration)
         let stranger = KafkaMessage(topic: topic, partition: 1, offset: 0, value: nil)
         let error = #expect(throws: KafkaError.self) { try consumer.store(stranger) }
         #expect(error?.code == .partitionNotAssigned)
@@ -127,9 +107,7 @@ struct ConsumerGroupTests {
 
     @Test("cancelling the consuming task closes the consumer: final commit, LeaveGroup, takeover")
     func cancellationLeavesGroup() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("cancel")
-        try cluster.createTopic(topic, partitions: 2)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("cancel", partitions: 2)
         // consumerConfiguration's 6 s session timeout keeps the mock's re-forming of the group short.
         let configuration = cluster.consumerConfiguration(group: Unique.name("group"))
         _ = try await cluster.produce(["a0"], to: topic, partition: 0)
@@ -170,14 +148,10 @@ struct ConsumerGroupTests {
 
     @Test("auto.offset.reset=error ends the stream with a typed, non-retriable error")
     func offsetResetErrorEndsStream() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("reset-error")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce(["x"], to: topic)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("reset-error", values: ["x"])
         var configuration = cluster.consumerConfiguration()
         configuration.autoOffsetReset = .error
-        let consumer = try KafkaConsumer(configuration: configuration)
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0)], configuration: configuration)
         await #expect(throws: KafkaError.self) {
             for try await _ in consumer.messages {}
         }
@@ -189,10 +163,7 @@ struct ConsumerGroupTests {
 struct SubscriptionTests {
     @Test("subscription() lists the topics; unsubscribe() revokes the partitions, commits what was consumed and keeps the consumer open")
     func unsubscribe() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("unsubscribe")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce((0..<10).map { "m\($0)" }, to: topic)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("unsubscribe", values: numberedValues(10))
         let group = Unique.name("group")
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: group))
         #expect(try await consumer.subscription() == [])

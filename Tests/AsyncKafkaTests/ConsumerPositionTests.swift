@@ -16,8 +16,7 @@ struct ConsumerPositionTests {
         _ = try await cluster.produce((0..<count).map { "m\($0)" }, to: topic)
         var configuration = cluster.consumerConfiguration()
         configuration.properties.merge(properties) { _, new in new }
-        let consumer = try KafkaConsumer(configuration: configuration)
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: configuration)
         return (cluster, consumer, topic)
     }
 
@@ -44,9 +43,7 @@ struct ConsumerPositionTests {
 
     @Test("seek to a timestamp")
     func seekTimestamp() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("timestamps")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("timestamps")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         for index in 0..<6 {
             let stamp = KafkaTimestamp(millisecondsSince1970: 1_700_000_000_000 + Int64(index) * 1000)
@@ -76,9 +73,7 @@ struct ConsumerPositionTests {
 
     @Test("pause stops delivery of a partition and resume restarts it")
     func pauseResume() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("pause")
-        try cluster.createTopic(topic, partitions: 2)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("pause", partitions: 2)
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
         let paused = KafkaTopicPartition(topic: topic, partition: 0)
         try await consumer.assign([

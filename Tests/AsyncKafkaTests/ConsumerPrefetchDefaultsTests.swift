@@ -42,9 +42,7 @@ struct ConsumerPrefetchDefaultsTests {
 
     @Test("a message larger than the default fetch.max.bytes is still consumed")
     func largeMessage() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("large")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("large")
         var producerConfiguration = cluster.producerConfiguration()
         producerConfiguration.properties["message.max.bytes"] = "6000000"
         let producer = try KafkaProducer(configuration: producerConfiguration)
@@ -53,8 +51,7 @@ struct ConsumerPrefetchDefaultsTests {
         await producer.close()
 
         // Kafka returns the first record batch of a fetch even when it exceeds fetch.max.bytes.
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: nil))
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration(group: nil))
         let received = try await collect(1, from: consumer)
         #expect(received.first?.value?.count == value.count)
         #expect(received.first?.value.map { $0.allSatisfy { $0 == 0x5A } } == true)

@@ -6,9 +6,7 @@ import Testing
 struct ExamplesTests {
     @Test("ProducerExample and ConsumerExample pass -X properties to librdkafka")
     func librdkafkaProperties() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("examples")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("examples")
         let produced = try await AKCatProcess.run(
             ["--bootstrap-servers", cluster.bootstrapServers, "--topic", topic, "--count", "3",
              "-X", "linger.ms=5", "-X", "client.id=examples-test"],

@@ -60,9 +60,7 @@ struct ExplicitOffsetTests {
     @Test("the committed offset after the loop ends", arguments: Case.all)
     func committedAfterEnding(_ testCase: Case) async throws {
         let cluster = try Self.cluster.get()
-        let topic = Unique.name("explicit")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce((0..<10).map { "m\($0)" }, to: topic)
+        let topic = try await cluster.makeTopic("explicit", values: numberedValues(10))
         let group = Unique.name("group")
         var configuration = cluster.consumerConfiguration(group: group)
         configuration.enableAutoCommit = testCase.autoCommit
@@ -101,9 +99,7 @@ struct ExplicitOffsetTests {
     @Test("the README's pattern: commit the message in hand, break; the next member starts after it")
     func readmePattern() async throws {
         let cluster = try Self.cluster.get()
-        let topic = Unique.name("readme")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce(["a", "b", "c", "d", "quit", "e", "f"], to: topic)
+        let topic = try await cluster.makeTopic("readme", values: ["a", "b", "c", "d", "quit", "e", "f"])
         let group = Unique.name("group")
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: group))
         try await consumer.subscribe(to: [topic])
@@ -133,15 +129,12 @@ struct ExplicitOffsetTests {
     )
     func revocation(action: Action, autoStore: Bool) async throws {
         let cluster = try Self.cluster.get()
-        let topic = Unique.name("revoke")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce((0..<10).map { "m\($0)" }, to: topic)
+        let topic = try await cluster.makeTopic("revoke", values: numberedValues(10))
         let group = Unique.name("group")
         var configuration = cluster.consumerConfiguration(group: group)
         configuration.enableAutoOffsetStore = autoStore
 
-        let consumer = try KafkaConsumer(configuration: configuration)
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)], configuration: configuration)
         var iterator = consumer.messages.makeAsyncIterator()
         var held: KafkaMessage?
         for _ in 0..<5 { held = try await iterator.next() }
@@ -169,9 +162,7 @@ extension ExplicitOffsetTests {
     @Test("after a seek back, what the loop consumes from there is committed, below an earlier explicit commit")
     func seekLowersTheFloor() async throws {
         let cluster = try Self.cluster.get()
-        let topic = Unique.name("seek")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce((0..<10).map { "m\($0)" }, to: topic)
+        let topic = try await cluster.makeTopic("seek", values: numberedValues(10))
         let group = Unique.name("group")
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: group))
         let partition = KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)
@@ -198,23 +189,20 @@ extension ExplicitOffsetTests {
     @Test("commit and store of an explicit offset list: what is given is what the group gets; bad lists are refused")
     func explicitLists() async throws {
         let cluster = try Self.cluster.get()
-        let topic = Unique.name("lists")
-        try cluster.createTopic(topic, partitions: 2)
+        let topic = try await cluster.makeTopic("lists", partitions: 2)
         _ = try await cluster.produce((0..<6).map { "a\($0)" }, to: topic, partition: 0)
         _ = try await cluster.produce((0..<6).map { "b\($0)" }, to: topic, partition: 1)
         let group = Unique.name("group")
         var configuration = cluster.consumerConfiguration(group: group)
         configuration.enableAutoOffsetStore = false
-        let consumer = try KafkaConsumer(configuration: configuration)
-        try await consumer.assign([0, 1].map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) })
+        let consumer = try await KafkaConsumer.assigned(to: [0, 1].map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) }, configuration: configuration)
         var iterator = consumer.messages.makeAsyncIterator()
         _ = try await iterator.next()
 
         try await consumer.commit([KafkaTopicPartition(topic: topic, partition: 0, offset: .offset(4))])
         try consumer.store([KafkaTopicPartition(topic: topic, partition: 1, offset: .offset(2))])
         for bad in [[], [KafkaTopicPartition(topic: topic, partition: 0, offset: .end)]] {
-            let commitError = await #expect(throws: KafkaError.self) { try await consumer.commit(bad) }
-            #expect(commitError?.code == .invalidArgument)
+            await expectKafkaError(.invalidArgument) { try await consumer.commit(bad) }
             let storeError = #expect(throws: KafkaError.self) { try consumer.store(bad) }
             #expect(storeError?.code == .invalidArgument)
         }

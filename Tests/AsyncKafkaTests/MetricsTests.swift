@@ -7,10 +7,7 @@ import Testing
 struct MetricsTests {
     @Test("a consumer's real statistics reach the metrics backend with stable names and dimensions")
     func consumerMetrics() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("metrics")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce((0..<5).map { "m\($0)" }, to: topic)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("metrics", values: numberedValues(5))
         var configuration = cluster.consumerConfiguration()
         configuration.clientID = "metrics-test"
         configuration.statisticsInterval = .milliseconds(100)

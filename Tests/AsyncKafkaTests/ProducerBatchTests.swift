@@ -6,9 +6,7 @@ import Testing
 struct ProducerBatchTests {
     @Test("send(contentsOf:) returns every report in input order, and the broker stores that order")
     func ordering() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("batch-order")
-        try cluster.createTopic(topic, partitions: 3)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("batch-order", partitions: 3)
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         let messages = (0..<3000).map { KafkaProducerMessage(topic: topic, partition: $0 % 3, value: "m\($0)") }
         let results = await producer.send(contentsOf: messages)
@@ -24,17 +22,14 @@ struct ProducerBatchTests {
             #expect(offsets == (0..<1000).map(Int64.init))
         }
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 1, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 1, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(1000, from: consumer)
         #expect(received.map(\.valueString) == stride(from: 1, to: 3000, by: 3).map { "m\($0)" })
     }
 
     @Test("a batch larger than librdkafka's queue waits for room and loses nothing")
     func largerThanQueue() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("batch-queue")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("batch-queue")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration(queueLimit: 7))
         let messages = (0..<500).map { KafkaProducerMessage(topic: topic, partition: 0, value: "q\($0)") }
         let results = await producer.send(contentsOf: messages)
@@ -44,12 +39,8 @@ struct ProducerBatchTests {
 
     @Test("failures in the middle of a batch are reported for those messages only")
     func partialFailures() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("batch-partial")
-        try cluster.createTopic(topic, partitions: 2)
-        var configuration = cluster.producerConfiguration()
-        configuration.messageMaxBytes = 10_000
-        let producer = try KafkaProducer(configuration: configuration)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("batch-partial", partitions: 2)
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration(messageMaxBytes: 10_000))
         var messages = (0..<10).map { KafkaProducerMessage(topic: topic, partition: $0 % 2, value: "ok\($0)") }
         messages[2] = KafkaProducerMessage(topic: topic, partition: 7, value: "no such partition")
         messages[5] = KafkaProducerMessage(topic: topic, partition: 0, value: [UInt8](repeating: 0x61, count: 20_000))
@@ -65,17 +56,14 @@ struct ProducerBatchTests {
             #expect((try? results[index].get())?.partition == messages[index].partition)
         }
         // Nothing else was affected: partition 0 holds exactly the good messages sent to it, in order.
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(4, from: consumer)
         #expect(received.map(\.valueString) == ["ok0", "ok4", "ok6", "ok8"])
     }
 
     @Test("100,000 messages in one batch: every report arrives, in order")
     func large() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("batch-large")
-        try cluster.createTopic(topic, partitions: 8)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("batch-large", partitions: 8)
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         let payload = [UInt8](repeating: 0x2A, count: 100)
         let messages = (0..<100_000).map { KafkaProducerMessage(topic: topic, partition: $0 % 8, value: payload) }
@@ -111,9 +99,7 @@ struct ProducerBatchTests {
 
     @Test("concurrent batches through a small queue: every message delivered once, reports in order")
     func concurrentBatches() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("batch-concurrent")
-        try cluster.createTopic(topic, partitions: 4)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("batch-concurrent", partitions: 4)
         // Small enough that the senders keep finding the queue full and serve reports themselves.
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration(queueLimit: 500))
         let batches = (0..<4).map { batch in
@@ -141,9 +127,7 @@ struct ProducerBatchTests {
 
     @Test("close while four batches are enqueueing: each message is delivered or refused, the broker holds exactly the delivered ones")
     func closeDuringConcurrentBatches() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("batch-close-race")
-        try cluster.createTopic(topic, partitions: 4)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("batch-close-race", partitions: 4)
         // No leaders yet: librdkafka's queue fills up (1,000) and stays full, a state the test
         // cannot miss (with leaders, a loaded machine could deliver all 80,000 messages
         // before this task looks).
@@ -191,9 +175,7 @@ struct ProducerBatchTests {
 
     @Test("close purges a batch that cannot be delivered: enqueued messages get purged, the rest clientClosed")
     func closePurgesBatch() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("batch-purge")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("batch-purge")
         try cluster.setAllBrokersDown()
         var configuration = cluster.producerConfiguration(queueLimit: 5)
         configuration.messageTimeout = .seconds(60)

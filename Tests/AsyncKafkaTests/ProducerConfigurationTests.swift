@@ -46,9 +46,7 @@ struct ProducerConfigurationTests {
     @Test("messages round-trip with every built-in codec, idempotently", arguments: KafkaCompression.allCases)
     func compressionRoundTrip(codec: KafkaCompression) async throws {
         try #require(KafkaCompression.builtIn.contains(codec), "\(codec) is not built into this librdkafka")
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("codec-\(codec)")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("codec-\(codec)")
         var configuration = cluster.producerConfiguration()
         configuration.compression = codec
         configuration.enableIdempotence = true
@@ -59,17 +57,14 @@ struct ProducerConfigurationTests {
         await producer.close()
         #expect(results.allSatisfy { (try? $0.get()) != nil })
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(values.count, from: consumer)
         #expect(received.map(\.valueString) == values)
     }
 
     @Test("the murmur2 partitioner places keys like the Java producer")
     func murmur2Placement() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("murmur2")
-        try cluster.createTopic(topic, partitions: 7)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("murmur2", partitions: 7)
         var configuration = cluster.producerConfiguration()
         configuration.partitioner = .murmur2Random
         let producer = try KafkaProducer(configuration: configuration)
@@ -82,18 +77,15 @@ struct ProducerConfigurationTests {
 
     @Test("an oversize message is refused at enqueue; messages around it are delivered")
     func oversize() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("oversize")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("oversize")
         var configuration = cluster.producerConfiguration()
         configuration.messageMaxBytes = 2_000
         configuration.linger = .milliseconds(50)  // keep the first message queued while the big one is refused
         let producer = try KafkaProducer(configuration: configuration)
         try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, value: "before"))
-        let error = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.messageTooLarge) {
             try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, value: [UInt8](repeating: 1, count: 5_000)))
         }
-        #expect(error?.code == .messageTooLarge)
         let after = try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "after"))
         #expect(after.offset == 1)
         await producer.close()

@@ -13,9 +13,7 @@ struct ProducerReportServingTests {
 
     @Test("fire-and-forget: a failed delivery is logged once the sender stops, with no flush or close")
     func unawaitedFailureIsServed() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("unawaited-failure")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("unawaited-failure")
         let log = CapturingLogHandler()
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: log.logger)
         // Fewer messages than a sender enqueues between two servings of its own: only the
@@ -33,9 +31,7 @@ struct ProducerReportServingTests {
 
     @Test("awaited sends while another task enqueues fire-and-forget: each is answered, in order")
     func awaitedSendsBetweenEnqueues() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("mixed-senders")
-        try cluster.createTopic(topic, partitions: 2)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("mixed-senders", partitions: 2)
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         let sendsDone = Flag()
         let enqueued = try await withThrowingTaskGroup(of: Int.self, returning: Int.self) { group in

@@ -6,9 +6,7 @@ import Testing
 struct ProducerTests {
     @Test("a full librdkafka queue makes senders wait instead of failing")
     func queueFullWaits() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("queuefull")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("queuefull")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration(queueLimit: 5))
         for index in 0..<200 {
             try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, value: "m\(index)"))
@@ -17,17 +15,14 @@ struct ProducerTests {
         #expect(producer.queuedMessageCount == 0)
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(200, from: consumer)
         #expect(received.map(\.valueString) == (0..<200).map { "m\($0)" })
     }
 
     @Test("tombstones in one call: value: nil without a key, and tombstone(topic:key:)")
     func tombstones() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("tombstones")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("tombstones")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         let messages = [
             KafkaProducerMessage(topic: topic, value: nil),
@@ -42,8 +37,7 @@ struct ProducerTests {
         }
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(messages.count, from: consumer)
         #expect(received.map { $0.value == nil } == Array(repeating: true, count: messages.count))
         #expect(received.map { $0.key.map { Array($0) } } == [nil, nil, nil, Array("user-42".utf8), [0x01, 0x02]])
@@ -51,9 +45,7 @@ struct ProducerTests {
 
     @Test("messages with the same key land on the same partition")
     func keyPartitioning() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("keys")
-        try cluster.createTopic(topic, partitions: 6)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("keys", partitions: 6)
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         var partitionsByKey: [String: Set<Int>] = [:]
         for index in 0..<60 {
@@ -68,29 +60,21 @@ struct ProducerTests {
 
     @Test("bad messages are refused with typed errors and nothing else is affected")
     func badMessages() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("bad")
-        try cluster.createTopic(topic, partitions: 2)
-        var configuration = cluster.producerConfiguration()
-        configuration.messageMaxBytes = 10_000
-        let producer = try KafkaProducer(configuration: configuration)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("bad", partitions: 2)
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration(messageMaxBytes: 10_000))
 
-        let noTopic = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.invalidArgument) {
             try await producer.send(KafkaProducerMessage(topic: "", value: "v"))
         }
-        #expect(noTopic?.code == .invalidArgument)
-        let negative = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.invalidArgument) {
             try await producer.send(KafkaProducerMessage(topic: topic, partition: -3, value: "v"))
         }
-        #expect(negative?.code == .invalidArgument)
-        let tooLarge = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.messageTooLarge) {
             try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: [UInt8](repeating: 1, count: 20_000)))
         }
-        #expect(tooLarge?.code == .messageTooLarge)
-        let unknownPartition = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.unknownTopicOrPartition) {
             try await producer.send(KafkaProducerMessage(topic: topic, partition: 7, value: "v"))
         }
-        #expect(unknownPartition?.code == .unknownTopicOrPartition)
 
         let report = try await producer.send(KafkaProducerMessage(topic: topic, partition: 1, value: "fine"))
         #expect(report.offset == 0)
@@ -103,9 +87,7 @@ struct ProducerTests {
 struct ProducerQueueWaitTests {
     /// A producer whose queue (one message) stays full: the brokers are down.
     private func fullProducer() async throws -> (KafkaProducer, String, EmbeddedKafkaCluster) {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("full")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("full")
         try cluster.setAllBrokersDown()
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration(queueLimit: 1))
         try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, value: "fills the queue"))

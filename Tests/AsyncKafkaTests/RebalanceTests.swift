@@ -33,9 +33,7 @@ struct RebalanceTests {
 
     @Test("commit on revoke: no duplicates and no gaps across two members", arguments: ["range", "cooperative-sticky"])
     func commitOnRevoke(strategy: String) async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("revoke")
-        try cluster.createTopic(topic, partitions: 4)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("revoke", partitions: 4)
         var configuration = cluster.consumerConfiguration(group: Unique.name("group"))
         configuration.enableAutoCommit = false
         configuration.properties["partition.assignment.strategy"] = strategy
@@ -110,10 +108,7 @@ struct RebalanceTests {
 
     @Test("observers see the assignment and the revocation on close")
     func rebalanceEvents() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("events")
-        try cluster.createTopic(topic, partitions: 2)
-        _ = try await cluster.produce(["x"], to: topic)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("events", partitions: 2, values: ["x"])
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
         let events = consumer.rebalanceEvents
         try await consumer.subscribe(to: [topic])

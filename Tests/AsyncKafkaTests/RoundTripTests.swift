@@ -6,9 +6,7 @@ import Testing
 struct RoundTripTests {
     @Test("keys, headers, tombstones and binary values survive the round trip")
     func roundTrip() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("roundtrip")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("roundtrip")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         let binary: [UInt8] = [0, 255, 1, 254, 0x80, 0]
         let sent = [
@@ -21,8 +19,7 @@ struct RoundTripTests {
         for message in sent { try await producer.send(message) }
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(sent.count, from: consumer)
         await consumer.close()
 
@@ -43,9 +40,7 @@ struct RoundTripTests {
 
     @Test("delivery report offsets are contiguous per partition")
     func contiguousOffsets() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("offsets")
-        try cluster.createTopic(topic, partitions: 3)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("offsets", partitions: 3)
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         let reports = try await withThrowingTaskGroup(of: KafkaDeliveryReport.self) { group in
             for index in 0..<300 {
@@ -67,9 +62,7 @@ struct RoundTripTests {
     /// their neighbours, value sizes (empty, 1 byte) or tombstones.
     @Test("headers are read exactly where records have them, in batches mixing both")
     func mixedHeaders() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("headers")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("headers")
         let values: [[UInt8]?] = [[], [0], [1, 0], nil, Array("x".utf8), [0, 0, 0]]
         var sent: [KafkaProducerMessage] = []
         // Every value with and without headers, with and without a key, in three orders.
@@ -87,8 +80,7 @@ struct RoundTripTests {
         for result in await producer.send(contentsOf: sent) { _ = try result.get() }
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(sent.count, from: consumer)
         await consumer.close()
 

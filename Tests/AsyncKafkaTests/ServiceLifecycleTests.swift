@@ -10,12 +10,8 @@ import Testing
 struct ServiceLifecycleTests {
     @Test("on a simulated shutdown signal, a ServiceGroup closes the consumer (committing) and the producer (delivering)")
     func gracefulShutdown() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let input = Unique.name("lifecycle-in")
-        let output = Unique.name("lifecycle-out")
-        try cluster.createTopic(input, partitions: 1)
-        try cluster.createTopic(output, partitions: 1)
-        _ = try await cluster.produce((0..<6).map { "m\($0)" }, to: input)
+        let (cluster, input) = try await EmbeddedKafkaCluster.withTopic("lifecycle-in", values: numberedValues(6))
+        let output = try await cluster.makeTopic("lifecycle-out")
         let group = Unique.name("lifecycle-group")
 
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: group))
@@ -38,13 +34,11 @@ struct ServiceLifecycleTests {
             #expect(received == 6)
         }
 
-        let closed = await #expect(throws: KafkaError.self) { try await consumer.commit() }
-        #expect(closed?.code == .clientClosed)
+        await expectKafkaError(.clientClosed) { try await consumer.commit() }
         #expect(producer.queuedMessageCount == 0)
-        let sendAfterClose = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.clientClosed) {
             try await producer.send(KafkaProducerMessage(topic: output, value: "late"))
         }
-        #expect(sendAfterClose?.code == .clientClosed)
 
         // The group's committed offset covers what was consumed, and every enqueued message was delivered.
         let checker = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: group))
@@ -58,10 +52,7 @@ struct ServiceLifecycleTests {
 
     @Test("in a ServiceGroup, the consumer's run() outlives its message loop; the group runs on until its shutdown")
     func runOutlivesMessageLoop() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("lifecycle-loop")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce(["a", "b"], to: topic)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("lifecycle-loop", values: ["a", "b"])
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
         try await consumer.subscribe(to: [topic])
         let other = Beacon()
@@ -89,8 +80,7 @@ struct ServiceLifecycleTests {
         let running = Task { try await consumer.run() }
         running.cancel()
         try await running.value
-        let closed = await #expect(throws: KafkaError.self) { try await consumer.assignment() }
-        #expect(closed?.code == .clientClosed)
+        await expectKafkaError(.clientClosed) { try await consumer.assignment() }
     }
 }
 

@@ -21,9 +21,7 @@ func firstStatistics(
 struct StatisticsTests {
     @Test("a producer's statistics events from the embedded broker decode into non-zero values")
     func producerStatistics() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("stats-producer")
-        try cluster.createTopic(topic, partitions: 2)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("stats-producer", partitions: 2)
         var configuration = cluster.producerConfiguration()
         configuration.clientID = "stats-test"
         configuration.statisticsInterval = .milliseconds(100)
@@ -53,10 +51,7 @@ struct StatisticsTests {
 
     @Test("a consumer's statistics report its partitions' high watermarks and the messages received")
     func consumerStatistics() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("stats-consumer")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce((0..<5).map { "m\($0)" }, to: topic)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("stats-consumer", values: numberedValues(5))
         var configuration = cluster.consumerConfiguration()
         configuration.statisticsInterval = .milliseconds(100)
         let consumer = try KafkaConsumer(configuration: configuration)

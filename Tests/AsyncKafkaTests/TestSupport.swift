@@ -42,11 +42,13 @@ extension EmbeddedKafkaCluster {
     }
 
     /// A producer configuration tuned for tests: send at once; with `queueLimit`, librdkafka's
-    /// queue holds at most that many messages (`queue.buffering.max.messages`), so senders find it full.
-    func producerConfiguration(queueLimit: Int? = nil) -> KafkaProducerConfiguration {
+    /// queue holds at most that many messages (`queue.buffering.max.messages`), so senders find it full;
+    /// with `messageMaxBytes`, larger messages are refused.
+    func producerConfiguration(queueLimit: Int? = nil, messageMaxBytes: Int? = nil) -> KafkaProducerConfiguration {
         var configuration = KafkaProducerConfiguration(bootstrapServers: self.bootstrapServers)
         configuration.linger = .milliseconds(0)
         if let queueLimit { configuration.properties["queue.buffering.max.messages"] = "\(queueLimit)" }
+        if let messageMaxBytes { configuration.messageMaxBytes = messageMaxBytes }
         return configuration
     }
 
@@ -67,24 +69,16 @@ extension EmbeddedKafkaCluster {
 /// waiting for a message that never comes fails instead of hanging the run.
 func collect(_ count: Int, from consumer: KafkaConsumer, within timeout: Duration = .seconds(60)) async throws -> [KafkaMessage] {
     guard count > 0 else { return [] }
-    return try await withThrowingTaskGroup(of: [KafkaMessage]?.self) { group in
-        group.addTask {
-            var messages: [KafkaMessage] = []
-            for try await message in consumer.messages {
-                messages.append(message)
-                if messages.count == count { break }
-            }
-            return messages
+    let messages = try await withDeadline(timeout) {
+        var messages: [KafkaMessage] = []
+        for try await message in consumer.messages {
+            messages.append(message)
+            if messages.count == count { break }
         }
-        group.addTask {
-            try? await Task.sleep(for: timeout)  // a deadline, not synchronisation
-            return nil
-        }
-        let first = try await group.next() ?? nil
-        group.cancelAll()
-        guard let first else { throw CollectTimedOut(count: count, timeout: timeout) }
-        return first
+        return messages
     }
+    guard let messages else { throw CollectTimedOut(count: count, timeout: timeout) }
+    return messages
 }
 
 /// ``collect(_:from:within:)`` did not receive its messages in time (the iteration is cancelled,
@@ -123,19 +117,7 @@ final class CapturingLogHandler: LogHandler, @unchecked Sendable {
     /// The first line logged with `message` (already, or within `timeout`; else `nil`).
     /// Once per handler: the lines are read from one stream, which the first call ends.
     func line(_ message: String, within timeout: Duration = .seconds(20)) async -> Line? {
-        await withTaskGroup(of: Line?.self) { group in
-            group.addTask {
-                for await line in self.stream where line.message == message { return line }
-                return nil
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)  // a deadline, not synchronisation
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        await first(of: self.stream, within: timeout) { $0.message == message }
     }
 
     var captured: [Line] {

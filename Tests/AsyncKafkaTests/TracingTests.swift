@@ -11,9 +11,7 @@ struct TracingTests {
     @Test("the trace context round-trips through message headers: the consumer's span continues the producer's trace")
     func roundTrip() async throws {
         let tracer = InMemoryTracer()
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("tracing")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("tracing")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         let sendSpan = try await tracer.withSpan("send", ofKind: .producer) { span in
             var message = KafkaProducerMessage(topic: topic, partition: 0, value: "traced")
@@ -24,8 +22,7 @@ struct TracingTests {
         }
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let message = try #require(try await collect(1, from: consumer).first)
         await consumer.close()
         #expect(message.headers.filter { $0.name == InMemoryTracer.traceIDKey }.count == 1)
@@ -80,9 +77,7 @@ struct AutomaticTraceContextTests {
     @Test("send writes the task's trace context into the headers, unless injectsTraceContext is off", arguments: [true, false])
     func automaticInjection(injects: Bool) async throws {
         let tracer = Self.tracer
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("autotrace")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("autotrace")
         var configuration = cluster.producerConfiguration()
         configuration.injectsTraceContext = injects
         let producer = try KafkaProducer(configuration: configuration)
@@ -96,8 +91,7 @@ struct AutomaticTraceContextTests {
         try await producer.flush()
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let messages = try await collect(3, from: consumer)
         await consumer.close()
         for message in messages {

@@ -20,13 +20,17 @@ struct TransactionTests {
         return try KafkaProducer(configuration: configuration)
     }
 
-    @Test("init, begin, send, commit; then a second transaction")
-    func commitFlow() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("txn-commit")
-        try cluster.createTopic(topic, partitions: 2)
+    /// A ``transactionalProducer(_:id:)`` whose transactions are initialised.
+    private func initializedProducer(_ cluster: EmbeddedKafkaCluster) async throws -> KafkaProducer {
         let producer = try self.transactionalProducer(cluster)
         try await producer.initTransactions()
+        return producer
+    }
+
+    @Test("init, begin, send, commit; then a second transaction")
+    func commitFlow() async throws {
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("txn-commit", partitions: 2)
+        let producer = try await self.initializedProducer(cluster)
         for round in 0..<2 {
             try await producer.beginTransaction()
             let results = await producer.send(contentsOf: (0..<50).map {
@@ -37,8 +41,7 @@ struct TransactionTests {
         }
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(50, from: consumer)
         let expected = ["r0-", "r1-"].flatMap { prefix in stride(from: 0, to: 50, by: 2).map { "\(prefix)\($0)" } }
         #expect(received.map(\.valueString) == expected)
@@ -46,11 +49,8 @@ struct TransactionTests {
 
     @Test("abort purges what was not sent yet; the next transaction commits")
     func abortFlow() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("txn-abort")
-        try cluster.createTopic(topic, partitions: 1)
-        let producer = try self.transactionalProducer(cluster)
-        try await producer.initTransactions()
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("txn-abort")
+        let producer = try await self.initializedProducer(cluster)
         try await producer.beginTransaction()
         // Nothing can leave while the partition has no leader: the messages wait in librdkafka's queue.
         try cluster.setPartitionLeader(topic: topic, partition: 0, broker: nil)
@@ -71,11 +71,8 @@ struct TransactionTests {
     @Test("withTransaction commits on success and aborts on a thrown error")
     func withTransaction() async throws {
         struct Rejected: Error {}
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("txn-with")
-        try cluster.createTopic(topic, partitions: 1)
-        let producer = try self.transactionalProducer(cluster)
-        try await producer.initTransactions()
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("txn-with")
+        let producer = try await self.initializedProducer(cluster)
 
         let offset = try await producer.withTransaction {
             try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "kept")).offset
@@ -88,8 +85,7 @@ struct TransactionTests {
             }
         }
         // The abort left the producer ready: no transaction is open, a new one works.
-        let commitError = await #expect(throws: KafkaError.self) { try await producer.commitTransaction() }
-        #expect(commitError?.code == .invalidState)
+        await expectKafkaError(.invalidState) { try await producer.commitTransaction() }
         try await producer.withTransaction {
             try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "again"))
         }
@@ -98,32 +94,24 @@ struct TransactionTests {
 
     @Test("misuse gives typed errors: no transactional id, no open transaction, producing outside one")
     func misuse() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("txn-misuse")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("txn-misuse")
         let plain = try KafkaProducer(configuration: cluster.producerConfiguration())
-        let notConfigured = await #expect(throws: KafkaError.self) { try await plain.beginTransaction() }
-        #expect(notConfigured?.code == .invalidConfiguration)
+        let notConfigured = await expectKafkaError(.invalidConfiguration) { try await plain.beginTransaction() }
         #expect(notConfigured?.configurationKey == "transactional.id")
         await plain.close()
 
-        let producer = try self.transactionalProducer(cluster)
-        try await producer.initTransactions()
-        let noTransaction = await #expect(throws: KafkaError.self) { try await producer.commitTransaction() }
-        #expect(noTransaction?.code == .invalidState)
+        let producer = try await self.initializedProducer(cluster)
+        let noTransaction = await expectKafkaError(.invalidState) { try await producer.commitTransaction() }
         #expect(noTransaction?.requiresAbort == false)
-        let outside = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.invalidState) {
             try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "v"))
         }
-        #expect(outside?.code == .invalidState)
-        let badOffsets = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.invalidArgument) {
             let metadata = try await KafkaConsumer(configuration: cluster.consumerConfiguration()).groupMetadata()
             try await producer.sendOffsetsToTransaction([KafkaTopicPartition(topic: topic, partition: 0, offset: .end)], groupMetadata: metadata)
         }
-        #expect(badOffsets?.code == .invalidArgument)
         await producer.close()
-        let closed = await #expect(throws: KafkaError.self) { try await producer.beginTransaction() }
-        #expect(closed?.code == .clientClosed)
+        await expectKafkaError(.clientClosed) { try await producer.beginTransaction() }
     }
 
     @Test("initTransactions times out retriably while the cluster is down, and resumes once it is up")
@@ -144,11 +132,8 @@ struct TransactionTests {
 
     @Test("a partition the coordinator refuses makes the transaction abortable; abort recovers")
     func abortableError() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("txn-abortable")
-        try cluster.createTopic(topic, partitions: 1)
-        let producer = try self.transactionalProducer(cluster)
-        try await producer.initTransactions()
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("txn-abortable")
+        let producer = try await self.initializedProducer(cluster)
         try await producer.beginTransaction()
         try cluster.pushRequestErrors(.addPartitionsToTxn, [.topicAuthorizationFailed])
         let sent = await producer.send(contentsOf: [KafkaProducerMessage(topic: topic, partition: 0, value: "refused")])
@@ -166,11 +151,8 @@ struct TransactionTests {
 
     @Test("a fenced producer gets a fatal error from EndTxn")
     func fencedIsFatal() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("txn-fenced")
-        try cluster.createTopic(topic, partitions: 1)
-        let producer = try self.transactionalProducer(cluster)
-        try await producer.initTransactions()
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("txn-fenced")
+        let producer = try await self.initializedProducer(cluster)
         try await producer.beginTransaction()
         try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "v"))
         try cluster.pushRequestErrors(.endTxn, [.invalidProducerEpoch])
@@ -184,12 +166,8 @@ struct TransactionTests {
 
     @Test("consume, transform, produce, sendOffsetsToTransaction with a consumer in a group, commit")
     func consumeTransformProduce() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let input = Unique.name("txn-in")
-        let output = Unique.name("txn-out")
-        try cluster.createTopic(input, partitions: 1)
-        try cluster.createTopic(output, partitions: 1)
-        _ = try await cluster.produce(["a", "b", "c"], to: input)
+        let (cluster, input) = try await EmbeddedKafkaCluster.withTopic("txn-in", values: ["a", "b", "c"])
+        let output = try await cluster.makeTopic("txn-out")
 
         var consumerConfiguration = cluster.consumerConfiguration()
         consumerConfiguration.enableAutoCommit = false
@@ -201,8 +179,7 @@ struct TransactionTests {
         while consumed.count < 3, let message = try await iterator.next() { consumed.append(message) }
         #expect(consumed.map(\.valueString) == ["a", "b", "c"])
 
-        let producer = try self.transactionalProducer(cluster)
-        try await producer.initTransactions()
+        let producer = try await self.initializedProducer(cluster)
         let metadata = try await consumer.groupMetadata()
         try await producer.withTransaction {
             let results = await producer.send(contentsOf: consumed.map {
@@ -216,8 +193,7 @@ struct TransactionTests {
         await producer.close()
         await consumer.close()
 
-        let reader = try KafkaConsumer(configuration: cluster.consumerConfiguration())
-        try await reader.assign([KafkaTopicPartition(topic: output, partition: 0, offset: .beginning)])
+        let reader = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: output, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         #expect(try await collect(3, from: reader).map(\.valueString) == ["A", "B", "C"])
     }
 }

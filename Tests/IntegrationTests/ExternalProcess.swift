@@ -61,16 +61,8 @@ final class ExternalProcess: Sendable {
 
     /// The exit status, or `nil` when the child is still running after `limit` (it is then killed).
     func exitStatus(within limit: Duration) async -> Int32? {
-        let status = await withTaskGroup(of: Int32?.self) { group in
-            group.addTask { await self.exitStatus() }
-            group.addTask {
-                try? await Task.sleep(for: limit)  // a deadline, not synchronisation
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        // ``within(_:_:_:)`` throws only ``TimedOut``: `nil` means still running.
+        let status = try? await within(limit, "exit of pid \(self.pid)") { await self.exitStatus() }
         if status == nil {
             self.send(signal: SIGKILL)
             _ = await self.exitStatus()
@@ -159,9 +151,16 @@ final class TansuBroker: Sendable {
     }
 }
 
+/// A broker the tests start and must stop: ``TansuBroker``, ``TLSBroker``.
+protocol StoppableBroker: Sendable {
+    func stop() async
+}
+
+extension TansuBroker: StoppableBroker {}
+
 /// Runs `body` with `broker`, stopping it whether `body` returns or throws (a broker left running
 /// would outlive the test process).
-func withBroker<T>(_ broker: TansuBroker, _ body: (TansuBroker) async throws -> T) async throws -> T {
+func withBroker<Broker: StoppableBroker, T>(_ broker: Broker, _ body: (Broker) async throws -> T) async throws -> T {
     do {
         let result = try await body(broker)
         await broker.stop()

@@ -87,7 +87,7 @@ struct TestCertificates: Sendable {
 /// A Tansu broker behind stunnel: Tansu listens in plaintext on a port of its own and advertises
 /// stunnel's port, where stunnel accepts TLS with `certificate` (and, with `requireClientCertificate`,
 /// only clients with a certificate signed by the test CA).
-final class TLSBroker: Sendable {
+final class TLSBroker: StoppableBroker {
     let tansu: TansuBroker
     let tlsPort: Int
     private let stunnel: ExternalProcess

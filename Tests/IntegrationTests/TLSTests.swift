@@ -147,14 +147,7 @@ private func withTLSBroker<T>(
     _ body: (TLSBroker) async throws -> T
 ) async throws -> T {
     let broker = try await TLSBroker(certificates: certificates, certificate: certificate, requireClientCertificate: requireClientCertificate)
-    do {
-        let result = try await body(broker)
-        await broker.stop()
-        return result
-    } catch {
-        await broker.stop()
-        throw error
-    }
+    return try await withBroker(broker, body)
 }
 
 /// SASL against Tansu 0.6.0, recorded: with `--authentication` it requires SASL, but users can

@@ -23,15 +23,12 @@ struct BadInputConfigurationTests {
     @Test("an unknown key is refused by every client, naming the key")
     func unknownKey() {
         let errors = self.refusals(["no.such.property": "1"])
-        for error in errors {
-            #expect(error?.code == .invalidConfiguration)
-            #expect(error?.configurationKey == "no.such.property")
-        }
-        ReliabilityRecord(
-            section: "Bad input", scenario: "Unknown configuration key",
+        expectConfigurationRefused(errors, key: "no.such.property")
+        ReliabilityRecord.badInput(
+            "Unknown configuration key",
             figures: ["error": ".invalidConfiguration", "key": "no.such.property", "clients": "3"],
             asserted: "typed error at creation naming the key (consumer, producer, admin)"
-        ).emit()
+        )
     }
 
     @Test("a value of the wrong type is refused, naming the key")
@@ -43,29 +40,26 @@ struct BadInputConfigurationTests {
             #expect(error?.configurationKey == "enable.idempotence")
             #expect(error?.message.contains("maybe") == true)
         }
-        ReliabilityRecord(
-            section: "Bad input", scenario: "Configuration value of the wrong type",
+        ReliabilityRecord.badInput(
+            "Configuration value of the wrong type",
             figures: ["error": ".invalidConfiguration", "key": "enable.idempotence"],
             asserted: "typed error at creation naming the key and quoting the value"
-        ).emit()
+        )
     }
 
     @Test("an out-of-range value is refused, naming the key")
     func outOfRange() {
         let errors = self.refusals(["message.max.bytes": "10"])
-        for error in errors {
-            #expect(error?.code == .invalidConfiguration)
-            #expect(error?.configurationKey == "message.max.bytes")
-        }
+        expectConfigurationRefused(errors, key: "message.max.bytes")
         var consumer = KafkaConsumerConfiguration(bootstrapServers: "127.0.0.1:1", groupID: "g")
         consumer.sessionTimeout = .milliseconds(-5)
         let typed = #expect(throws: KafkaError.self) { try KafkaConsumer(configuration: consumer) }
         #expect(typed?.configurationKey == "session.timeout.ms")
-        ReliabilityRecord(
-            section: "Bad input", scenario: "Out-of-range configuration value",
+        ReliabilityRecord.badInput(
+            "Out-of-range configuration value",
             figures: ["error": ".invalidConfiguration", "key": "message.max.bytes, session.timeout.ms"],
             asserted: "typed error at creation naming the key, raw and typed properties"
-        ).emit()
+        )
     }
 
     @Test("values librdkafka accepts one by one but not together are refused, naming a key")
@@ -82,11 +76,11 @@ struct BadInputConfigurationTests {
         let idempotent = #expect(throws: KafkaError.self) { try KafkaProducer(configuration: producer) }
         #expect(idempotent?.code == .invalidConfiguration)
         #expect(idempotent?.configurationKey == "enable.idempotence", "\(String(describing: idempotent))")
-        ReliabilityRecord(
-            section: "Bad input", scenario: "Inconsistent configuration values",
+        ReliabilityRecord.badInput(
+            "Inconsistent configuration values",
             figures: ["error": ".invalidConfiguration", "key": "max.poll.interval.ms, enable.idempotence"],
             asserted: "typed error at creation naming the key librdkafka blamed"
-        ).emit()
+        )
     }
 
     @Test("empty bootstrap servers are refused by every client")
@@ -103,16 +97,13 @@ struct BadInputConfigurationTests {
                     try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: servers))
                 },
             ]
-            for error in errors {
-                #expect(error?.code == .invalidConfiguration)
-                #expect(error?.configurationKey == "bootstrap.servers")
-            }
+            expectConfigurationRefused(errors, key: "bootstrap.servers")
         }
-        ReliabilityRecord(
-            section: "Bad input", scenario: "Empty bootstrap servers",
+        ReliabilityRecord.badInput(
+            "Empty bootstrap servers",
             figures: ["error": ".invalidConfiguration", "key": "bootstrap.servers", "inputs": "3"],
             asserted: "typed error at creation for \"\", \" \" and \" , \""
-        ).emit()
+        )
     }
 
     @Test("an unreachable broker surfaces as timedOut on the awaiting call, not a hang")
@@ -123,13 +114,11 @@ struct BadInputConfigurationTests {
         var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: "127.0.0.1:1")
         producerConfiguration.messageTimeout = .milliseconds(800)
         let producer = try KafkaProducer(configuration: producerConfiguration)
-        let send = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.timedOut) {
             try await producer.send(KafkaProducerMessage(topic: "t", partition: 0, value: "v"))
         }
-        #expect(send?.code == .timedOut)
         try await producer.enqueue(KafkaProducerMessage(topic: "t", partition: 0, value: "w"))
-        let flush = await #expect(throws: KafkaError.self) { try await producer.flush(timeout: .milliseconds(100)) }
-        #expect(flush?.code == .timedOut)
+        await expectKafkaError(.timedOut) { try await producer.flush(timeout: .milliseconds(100)) }
         await producer.close(timeout: .milliseconds(100))
 
         let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(bootstrapServers: "127.0.0.1:1"))
@@ -140,18 +129,17 @@ struct BadInputConfigurationTests {
         await consumer.close()
 
         let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: "127.0.0.1:1"))
-        let metadata = await #expect(throws: KafkaError.self) { try await admin.metadata(timeout: .milliseconds(500)) }
-        #expect(metadata?.code == .timedOut)
+        await expectKafkaError(.timedOut) { try await admin.metadata(timeout: .milliseconds(500)) }
         await admin.close()
         let elapsed = clock.now - start
         // The calls' own timeouts add up to about 2 s of timeouts. A call that ignored its timeout would wait
         // for a 30 s default (close, socket) or forever; the margin up to 25 s is for a
         // loaded machine or a sanitizer build (the whole suite under ThreadSanitizer took 14-16 s here).
         #expect(elapsed < .seconds(25))
-        ReliabilityRecord(
-            section: "Bad input", scenario: "Unreachable broker (closed port)",
+        ReliabilityRecord.badInput(
+            "Unreachable broker (closed port)",
             figures: ["error": ".timedOut", "calls": "send, flush, watermarks, metadata", "elapsed": "\(elapsed)"],
             asserted: "each awaiting call throws timedOut within its timeout; close returns"
-        ).emit()
+        )
     }
 }

@@ -13,65 +13,50 @@ struct BadInputTransactionTests {
 
     @Test("transactional calls on a non-transactional producer name transactional.id; it still sends")
     func notTransactional() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("plain")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("plain")
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         var errors: [KafkaError?] = []
         errors.append(await #expect(throws: KafkaError.self) { try await producer.initTransactions(timeout: .seconds(2)) })
         errors.append(await #expect(throws: KafkaError.self) { try await producer.beginTransaction() })
         errors.append(await #expect(throws: KafkaError.self) { try await producer.commitTransaction() })
         errors.append(await #expect(throws: KafkaError.self) { try await producer.abortTransaction() })
-        for error in errors {
-            #expect(error?.code == .invalidConfiguration)
-            #expect(error?.configurationKey == "transactional.id")
-        }
+        expectConfigurationRefused(errors, key: "transactional.id")
         #expect(try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "v")).offset == 0)
         await producer.close()
-        ReliabilityRecord(
-            section: "Bad input", scenario: "Transactional call on a non-transactional producer",
+        ReliabilityRecord.badInput(
+            "Transactional call on a non-transactional producer",
             figures: ["error": ".invalidConfiguration", "key": "transactional.id", "calls": "\(errors.count)"],
             asserted: "init, begin, commit, abort refused; plain send still delivered"
-        ).emit()
+        )
     }
 
     @Test("begin before init, begin twice, commit and abort without begin are invalidState; a proper transaction follows")
     func misuseOrder() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("txn-order")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("txn-order")
         let producer = try self.transactionalProducer(cluster)
-        let beforeInit = await #expect(throws: KafkaError.self) { try await producer.beginTransaction() }
-        #expect(beforeInit?.code == .invalidState)
+        await expectKafkaError(.invalidState) { try await producer.beginTransaction() }
         try await producer.initTransactions()
-        let commitWithoutBegin = await #expect(throws: KafkaError.self) { try await producer.commitTransaction() }
-        #expect(commitWithoutBegin?.code == .invalidState)
-        let abortWithoutBegin = await #expect(throws: KafkaError.self) { try await producer.abortTransaction() }
-        #expect(abortWithoutBegin?.code == .invalidState)
+        await expectKafkaError(.invalidState) { try await producer.commitTransaction() }
+        await expectKafkaError(.invalidState) { try await producer.abortTransaction() }
         try await producer.beginTransaction()
-        let beginTwice = await #expect(throws: KafkaError.self) { try await producer.beginTransaction() }
-        #expect(beginTwice?.code == .invalidState)
+        let beginTwice = await expectKafkaError(.invalidState) { try await producer.beginTransaction() }
         #expect(beginTwice?.requiresAbort == false)
         let report = try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "in"))
         try await producer.commitTransaction()
         #expect(report.offset == 0)
         await producer.close()
-        ReliabilityRecord(
-            section: "Bad input", scenario: "Transactions misuse (order of calls)",
+        ReliabilityRecord.badInput(
+            "Transactions misuse (order of calls)",
             figures: ["error": ".invalidState", "cases": "begin before init, commit/abort without begin, begin twice"],
             asserted: "typed errors; the open transaction still commits its message"
-        ).emit()
+        )
     }
 
     @Test("decoding garbage throws decodingFailed with the position; the next message decodes")
     func decodeGarbage() async throws {
         struct Order: Codable, Equatable { var id: Int }
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("garbage")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce(["not json {", "{\"id\":\"seven\"}", "{\"id\":7}"], to: topic)
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: nil))
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("garbage", values: ["not json {", "{\"id\":\"seven\"}", "{\"id\":7}"])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration(group: nil))
         let messages = try await collect(3, from: consumer)
         await consumer.close()
         var failures: [KafkaError] = []
@@ -85,10 +70,10 @@ struct BadInputTransactionTests {
         #expect(failures.map(\.code) == [.decodingFailed, .decodingFailed])
         #expect(failures.map { $0.position?.offset } == [.offset(0), .offset(1)])
         #expect(try messages[2].decode(Order.self) == Order(id: 7))
-        ReliabilityRecord(
-            section: "Bad input", scenario: "Decoding garbage as Codable",
+        ReliabilityRecord.badInput(
+            "Decoding garbage as Codable",
             figures: ["error": ".decodingFailed", "garbage": "2", "decoded": "1"],
             asserted: "typed error naming topic/partition/offset; the good message decodes"
-        ).emit()
+        )
     }
 }

@@ -14,10 +14,7 @@ import Testing
 struct FaultCommitCloseTests {
     @Test("after a refused commit, the revoke handler's commit during close() commits the stored offsets")
     func handlerCommitAfterRefusedCommit() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("commit-close")
-        try cluster.createTopic(topic, partitions: 1)
-        _ = try await cluster.produce((0..<10).map { "m\($0)" }, to: topic)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("commit-close", values: numberedValues(10))
         let configuration = cluster.manualCommitConsumerConfiguration()
         let consumer = try KafkaConsumer(configuration: configuration)
         let handlerCommit = Mutex<Result<Void, KafkaError>?>(nil)

@@ -6,22 +6,16 @@ import Testing
 /// that did not follow the move could neither heartbeat nor commit.
 @Suite("Faults: group coordinator")
 struct FaultCoordinatorTests {
-    private static let partitions = 4
-
     @Test("group coordinator moved, old coordinator down: commits go on, the next member resumes exactly")
     func coordinatorMoved() async throws {
-        let watch = Stopwatch()
-        let cluster = try EmbeddedKafkaCluster(brokers: 3)
-        let topic = Unique.name("coordinator")
-        try cluster.createTopic(topic, partitions: Self.partitions)
+        let faultTopic = try FaultTopic("coordinator", brokers: 3)
+        let (cluster, topic) = (faultTopic.cluster, faultTopic.name)
         // Data on broker 3, which stays up; the coordinator starts on broker 1.
-        for partition in 0..<Self.partitions { try cluster.setPartitionLeader(topic: topic, partition: partition, broker: 3) }
+        try faultTopic.setLeaders { _ in 3 }
         let group = Unique.name("group")
         try cluster.setCoordinator(.group, key: group, broker: 1)
         let total = 2_000
-        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
-        _ = try await NumberedMessages.produce(Array(0..<total), to: topic, partitions: Self.partitions, with: producer)
-        await producer.close()
+        try await faultTopic.fill(total: total)
 
         var configuration = cluster.consumerConfiguration(group: group)
         configuration.enableAutoCommit = false
@@ -45,15 +39,7 @@ struct FaultCoordinatorTests {
             guard processed == stopAt else { continue }
             // The first commit after the move may meet the dead connection; a user retries
             // retriable failures. Only the new coordinator can take it.
-            for _ in 0..<30 where !committedAfterMove {
-                do {
-                    try await consumer.commit()
-                    committedAfterMove = true
-                } catch {
-                    commitFailures.append(error)
-                    if !error.isRetriable { break }
-                }
-            }
+            (committedAfterMove, commitFailures) = await commitRetrying(consumer, attempts: 30)
             break
         }
         await consumer.close()
@@ -66,15 +52,10 @@ struct FaultCoordinatorTests {
         #expect(tally.lost == 0, "lost: \(tally.missing)")
         // Only the message in hand at the break is read again.
         #expect(tally.duplicates <= 1, "duplicates: \(tally.duplicates)")
-        ReliabilityRecord(
-            section: "Faults",
-            scenario: "Group coordinator moved (broker 1 → 2), old coordinator down",
-            figures: [
-                "produced": "\(total)", "consumed": "\(tally.reads)", "lost": "\(tally.lost)",
-                "duplicates": "\(tally.duplicates)", "commit retries": "\(commitFailures.count)",
-                "ms": "\(watch.milliseconds)",
-            ],
+        faultTopic.emit(
+            "Group coordinator moved (broker 1 → 2), old coordinator down",
+            figures: tally.figures(produced: total) + [("commit retries", "\(commitFailures.count)")],
             asserted: "commit after the move succeeds, 0 lost, at most the message in hand re-read"
-        ).emit()
+        )
     }
 }

@@ -6,7 +6,6 @@ import Testing
 /// that subscribes (the group protocol is the point here).
 @Suite("Faults: group membership errors")
 struct FaultGroupRequestTests {
-    private static let partitions = 4
     private static let total = 2_000
 
     private static func configuration(_ cluster: EmbeddedKafkaCluster, group: String) -> KafkaConsumerConfiguration {
@@ -17,18 +16,14 @@ struct FaultGroupRequestTests {
         return configuration
     }
 
-    /// A cluster with a topic named after `prefix` holding the first half of the numbers, a group
-    /// name, and the producer that sent them (still open, for the second half).
-    private static func halfProduced(
-        _ prefix: String
-    ) async throws -> (EmbeddedKafkaCluster, String, String, KafkaProducer) {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name(prefix)
-        try cluster.createTopic(topic, partitions: Self.partitions)
+    /// A topic named after `prefix` holding the first half of the numbers, a group name, and the
+    /// producer that sent them (still open, for the second half).
+    private static func halfProduced(_ prefix: String) async throws -> (FaultTopic, String, KafkaProducer) {
+        let topic = try FaultTopic(prefix)
         let group = Unique.name("group")
-        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
-        _ = try await NumberedMessages.produce(Array(0..<Self.total / 2), to: topic, partitions: Self.partitions, with: producer)
-        return (cluster, topic, group, producer)
+        let producer = try KafkaProducer(configuration: topic.cluster.producerConfiguration())
+        try await topic.produce(Array(0..<Self.total / 2), with: producer)
+        return (topic, group, producer)
     }
 
     /// A member subscribed to `topic` whose rebalance events are noted.
@@ -48,17 +43,14 @@ struct FaultGroupRequestTests {
     /// closed after 30 s at the latest), closes both clients, and tells whether `ready` held.
     private static func produceRestThenFinish(
         when ready: @Sendable () -> Bool,
-        _ topic: String,
+        _ topic: FaultTopic,
         _ producer: KafkaProducer,
         _ consumer: KafkaConsumer,
         _ reading: Task<Void, any Error>
     ) async throws -> Bool {
         let held = await eventually(timeout: .seconds(30)) { ready() }
-        _ = try await NumberedMessages.produce(Array(Self.total / 2..<Self.total), to: topic, partitions: Self.partitions, with: producer)
-        let watchdog = Task {
-            try await Task.sleep(for: .seconds(30))
-            await consumer.close()
-        }
+        try await topic.produce(Array(Self.total / 2..<Self.total), with: producer)
+        let watchdog = closeWatchdog(consumer)
         try await reading.value
         watchdog.cancel()
         await consumer.close()
@@ -68,8 +60,8 @@ struct FaultGroupRequestTests {
 
     @Test("retriable JoinGroup, SyncGroup and Heartbeat errors: the member (re)joins and reads everything")
     func retriableGroupErrors() async throws {
-        let watch = Stopwatch()
-        let (cluster, topic, group, producer) = try await Self.halfProduced("group-retry")
+        let (topic, group, producer) = try await Self.halfProduced("group-retry")
+        let cluster = topic.cluster
 
         // Each refused JoinGroup or SyncGroup costs a join round (about 3 s on the mock): one of each.
         let joinErrors: [InjectedError] = [.coordinatorLoadInProgress]
@@ -81,7 +73,7 @@ struct FaultGroupRequestTests {
         try cluster.pushRequestErrors(.syncGroup, syncErrors)
 
         let tally = NumberTally(expected: Self.total)
-        let (consumer, notes) = try await Self.member(Self.configuration(cluster, group: group), topic)
+        let (consumer, notes) = try await Self.member(Self.configuration(cluster, group: group), topic.name)
         let injected = SharedCounter()
         let reading = Task {
             for try await message in consumer.messages {
@@ -98,25 +90,20 @@ struct FaultGroupRequestTests {
         #expect(tally.lost == 0, "lost: \(tally.missing)")
         #expect(rejoined, "the heartbeat's REBALANCE_IN_PROGRESS forced a rejoin: \(notes.all)")
         #expect(tally.foreign == 0)
-        ReliabilityRecord(
-            section: "Faults",
-            scenario: "JoinGroup/SyncGroup/Heartbeat errors, retriable (coordinator errors, REBALANCE_IN_PROGRESS)",
-            figures: [
-                "produced": "\(Self.total)", "consumed": "\(tally.reads)", "lost": "\(tally.lost)",
-                "duplicates": "\(tally.duplicates)", "assignments": "\(assignments)",
-                "errors injected": "\(joinErrors.count + syncErrors.count + heartbeatErrors.count)",
-                "ms": "\(watch.milliseconds)",
+        topic.emit(
+            "JoinGroup/SyncGroup/Heartbeat errors, retriable (coordinator errors, REBALANCE_IN_PROGRESS)",
+            figures: tally.figures(produced: Self.total) + [
+                ("assignments", "\(assignments)"), ("errors injected", "\(joinErrors.count + syncErrors.count + heartbeatErrors.count)"),
             ],
             asserted: "0 lost, member rejoined"
-        ).emit()
+        )
     }
 
     @Test("non-retriable JoinGroup error: the stream throws it, a new member reads everything")
     func nonRetriableJoinError() async throws {
-        let watch = Stopwatch()
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("group-fail")
-        try await NumberedMessages.fill(topic, partitions: Self.partitions, total: Self.total, cluster: cluster)
+        let faultTopic = try FaultTopic("group-fail")
+        let (cluster, topic) = (faultTopic.cluster, faultTopic.name)
+        try await faultTopic.fill(total: Self.total)
         let group = Unique.name("group")
         try cluster.pushRequestErrors(.joinGroup, [.groupAuthorizationFailed])
 
@@ -143,27 +130,22 @@ struct FaultGroupRequestTests {
         #expect(readBeforeError == 0)
         #expect(tally.lost == 0, "lost: \(tally.missing)")
         #expect(tally.duplicates == 0)
-        ReliabilityRecord(
-            section: "Faults",
-            scenario: "JoinGroup error, non-retriable (GROUP_AUTHORIZATION_FAILED), then a new member",
-            figures: [
-                "produced": "\(Self.total)", "consumed": "\(tally.reads)", "lost": "\(tally.lost)",
-                "duplicates": "\(tally.duplicates)", "errors injected": "1",
-                "errors surfaced": surfaced == nil ? "0" : "1", "ms": "\(watch.milliseconds)",
-            ],
+        faultTopic.emit(
+            "JoinGroup error, non-retriable (GROUP_AUTHORIZATION_FAILED), then a new member",
+            figures: tally.figures(produced: Self.total) + [("errors injected", "1"), ("errors surfaced", surfaced == nil ? "0" : "1")],
             asserted: "stream throws [GROUP_AUTHORIZATION_FAILED]; 0 lost, 0 duplicates"
-        ).emit()
+        )
     }
 
     @Test("fenced Heartbeat (UNKNOWN_MEMBER_ID): partitions lost, the member rejoins and nothing is lost")
     func fencedHeartbeat() async throws {
-        let watch = Stopwatch()
-        let (cluster, topic, group, producer) = try await Self.halfProduced("group-fenced")
+        let (topic, group, producer) = try await Self.halfProduced("group-fenced")
+        let cluster = topic.cluster
 
         let tally = NumberTally(expected: Self.total)
         var configuration = Self.configuration(cluster, group: group)
         configuration.enableAutoOffsetStore = false
-        let (consumer, notes) = try await Self.member(configuration, topic)
+        let (consumer, notes) = try await Self.member(configuration, topic.name)
         let injected = SharedCounter()
         let reading = Task {
             for try await message in consumer.messages {
@@ -187,14 +169,10 @@ struct FaultGroupRequestTests {
         #expect(tally.lost == 0, "lost: \(tally.missing)")
         #expect(seen.contains("lost"), "\(seen)")
         #expect(seen.filter { $0 == "assigned" }.count >= 2, "\(seen)")
-        ReliabilityRecord(
-            section: "Faults",
-            scenario: "Heartbeat error, fencing (UNKNOWN_MEMBER_ID): partitions lost, rejoin",
-            figures: [
-                "produced": "\(Self.total)", "consumed": "\(tally.reads)", "lost": "\(tally.lost)",
-                "duplicates": "\(tally.duplicates)", "errors injected": "1", "ms": "\(watch.milliseconds)",
-            ],
+        topic.emit(
+            "Heartbeat error, fencing (UNKNOWN_MEMBER_ID): partitions lost, rejoin",
+            figures: tally.figures(produced: Self.total) + [("errors injected", "1")],
             asserted: "0 lost, .lost event then a new assignment"
-        ).emit()
+        )
     }
 }

@@ -20,14 +20,10 @@ import Testing
 /// resent as *possibly persisted*, which it resends with its original sequence numbers.
 @Suite("Faults: idempotent producer")
 struct FaultIdempotenceTests {
-    private static let partitions = 4
-
     @Test("idempotent producer across a broker bounce: nothing lost, one PID, resends keep their sequence numbers")
     func idempotentAcrossBounce() async throws {
-        let watch = Stopwatch()
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("idempotent")
-        try cluster.createTopic(topic, partitions: Self.partitions)
+        let topic = try FaultTopic("idempotent")
+        let cluster = topic.cluster
         let total = 6_000
         var configuration = cluster.producerConfiguration()
         configuration.enableIdempotence = true
@@ -39,15 +35,15 @@ struct FaultIdempotenceTests {
         capture.logLevel = .debug
         let producer = try KafkaProducer(configuration: configuration, logger: capture.logger)
 
-        _ = try await NumberedMessages.produce(Array(0..<2_000), to: topic, partitions: Self.partitions, with: producer)
+        try await topic.produce(Array(0..<2_000), with: producer)
         // Dropped connections on Produce: the producer reconnects and resends with the same sequence numbers.
         try cluster.pushRequestErrors(.produce, [.transport, .noError, .transport, .notLeaderForPartition, .transport])
-        _ = try await NumberedMessages.produce(Array(2_000..<4_000), to: topic, partitions: Self.partitions, with: producer)
+        try await topic.produce(Array(2_000..<4_000), with: producer)
         // A bounce with stored but unacknowledged messages: responses are held back 300 ms,
         // and the broker goes down while they are.
         try cluster.setBrokerRoundTripTime(1, .milliseconds(300))
         let inFlight = Task {
-            try await NumberedMessages.produce(Array(4_000..<total), to: topic, partitions: Self.partitions, with: producer, chunk: 2_000)
+            try await topic.produce(Array(4_000..<total), with: producer, chunk: 2_000)
         }
         // The broker offers no event for "the producer has messages outstanding": poll for it.
         let queued = await eventually(timeout: .seconds(10)) { producer.queuedMessageCount > 0 }
@@ -58,8 +54,8 @@ struct FaultIdempotenceTests {
         let reports = try await inFlight.value
         await producer.close()
 
-        let tally = try await NumberedMessages.readBack(topic, partitions: Self.partitions, expected: total, cluster: cluster)
-        let logSize = try await NumberedMessages.logSize(of: topic, partitions: Self.partitions, cluster: cluster)
+        let tally = try await topic.readBack(expected: total)
+        let logSize = try await topic.logSize()
         let lines = capture.captured.map(\.message)
         let pidsAcquired = lines.count { $0.contains("Acquired PID") }
         // A partition's PID changes from "Invalid" once at the start; a change from a valid PID is a bump.
@@ -77,17 +73,15 @@ struct FaultIdempotenceTests {
         let logDuplicates = Int(logSize) - total
         #expect(logDuplicates >= 0)
         #expect(logDuplicates <= possiblyPersisted, "\(logDuplicates) extra records, \(possiblyPersisted) possibly persisted")
-        ReliabilityRecord(
-            section: "Faults",
-            scenario: "Idempotent producer across a broker bounce and dropped connections",
+        topic.emit(
+            "Idempotent producer across a broker bounce and dropped connections",
             figures: [
-                "produced": "\(total)", "log records": "\(logSize)", "lost": "\(tally.lost)",
-                "mock duplicates": "\(logDuplicates)", "resent as possibly persisted": "\(possiblyPersisted)",
-                "producer ids": "\(pidsAcquired)", "queued at bounce": "\(stalled)", "errors injected": "5 + 1 bounce",
-                "ms": "\(watch.milliseconds)",
+                ("produced", "\(total)"), ("log records", "\(logSize)"), ("lost", "\(tally.lost)"),
+                ("mock duplicates", "\(logDuplicates)"), ("resent as possibly persisted", "\(possiblyPersisted)"),
+                ("producer ids", "\(pidsAcquired)"), ("queued at bounce", "\(stalled)"), ("errors injected", "5 + 1 bounce"),
             ],
             asserted: "0 lost; one PID and epoch; resends keep their sequence (2.0.2 mock does not dedupe them)"
-        ).emit()
+        )
     }
 
     /// N in librdkafka's "MessageSet with N message(s)".

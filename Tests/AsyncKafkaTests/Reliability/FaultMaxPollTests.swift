@@ -10,10 +10,8 @@ struct FaultMaxPollTests {
 
     @Test("a member stuck past max.poll.interval.ms loses its partitions, rejoins and resumes; nothing lost")
     func maxPollIntervalExceeded() async throws {
-        let watch = Stopwatch()
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("maxpoll")
-        try cluster.createTopic(topic, partitions: Self.partitions)
+        let faultTopic = try FaultTopic("maxpoll", partitions: Self.partitions)
+        let (cluster, topic) = (faultTopic.cluster, faultTopic.name)
         let total = 4_000
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
 
@@ -74,11 +72,11 @@ struct FaultMaxPollTests {
         let stable = await eventually(timeout: .seconds(20)) {
             stuckEvents.all.last == "assigned" && otherAssigned.count == Self.partitions / 2
         }
-        _ = try await NumberedMessages.produce(Array(0..<total / 2), to: topic, partitions: Self.partitions, with: producer)
+        try await faultTopic.produce(Array(0..<total / 2), with: producer)
         // Produce the rest once the stuck member has rejoined after losing its partitions (the
         // rebalance handler's notes are the only signal for that).
         _ = await eventually(timeout: .seconds(40)) { stuckEvents.rejoinedAfterLoss }
-        _ = try await NumberedMessages.produce(Array(total / 2..<total), to: topic, partitions: Self.partitions, with: producer)
+        try await faultTopic.produce(Array(total / 2..<total), with: producer)
         try await otherReading.value
         await other.close()
         // The stuck member has read some of the rest by now, or does soon (no event tells).
@@ -94,15 +92,10 @@ struct FaultMaxPollTests {
         #expect(events.last == "assigned" || events.last == "revoked", "\(events)")
         #expect(readAfterRejoin.count > 0, "the stuck member read nothing after rejoining: \(events)")
         #expect(tally.lost == 0, "lost: \(tally.missing)")
-        ReliabilityRecord(
-            section: "Faults",
-            scenario: "Consumer exceeds max.poll.interval.ms (3 s), second member takes over",
-            figures: [
-                "produced": "\(total)", "consumed": "\(tally.reads)", "lost": "\(tally.lost)",
-                "duplicates": "\(tally.duplicates)", "read after rejoin": "\(readAfterRejoin.count)",
-                "ms": "\(watch.milliseconds)",
-            ],
+        faultTopic.emit(
+            "Consumer exceeds max.poll.interval.ms (3 s), second member takes over",
+            figures: tally.figures(produced: total) + [("read after rejoin", "\(readAfterRejoin.count)")],
             asserted: ".lost event, rejoin and resume, 0 lost"
-        ).emit()
+        )
     }
 }

@@ -7,103 +7,80 @@ import Testing
 /// and nothing acknowledged before it is lost.
 @Suite("Faults: produce and fetch errors")
 struct FaultRequestErrorTests {
-    private static let partitions = 4
     /// `INVALID_RECORD` (87): the broker refuses the batch for good. (TOPIC_AUTHORIZATION_FAILED
     /// would also make librdkafka refuse every later message to the topic at enqueue, with that
     /// error, until its next metadata refresh.)
+    private static let total = 2_000
     private static let invalidRecord = InjectedError(rawValue: 87)
 
     @Test("retriable Produce errors: every send succeeds, each message stored once")
     func retriableProduceErrors() async throws {
-        let watch = Stopwatch()
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("produce-retry")
-        try cluster.createTopic(topic, partitions: Self.partitions)
-        let total = 2_000
+        let topic = try FaultTopic("produce-retry")
         let injected: [InjectedError] = [
             .notLeaderForPartition, .leaderNotAvailable, .requestTimedOut, .notEnoughReplicas, .transport,
             .notLeaderForPartition, .transport, .requestTimedOut,
         ]
-        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
-        try cluster.pushRequestErrors(.produce, injected)
-        _ = try await NumberedMessages.produce(Array(0..<total), to: topic, partitions: Self.partitions, with: producer)
-        await producer.close()
-        let tally = try await NumberedMessages.readBack(topic, partitions: Self.partitions, expected: total, cluster: cluster)
-        let logSize = try await NumberedMessages.logSize(of: topic, partitions: Self.partitions, cluster: cluster)
+        try topic.cluster.pushRequestErrors(.produce, injected)
+        try await topic.fill(total: Self.total)
+        let tally = try await topic.readBack(expected: Self.total)
+        let logSize = try await topic.logSize()
 
         #expect(tally.lost == 0, "lost: \(tally.missing)")
         #expect(tally.duplicates == 0)
-        #expect(logSize == Int64(total), "a refused request must not be stored")
-        ReliabilityRecord(
-            section: "Faults",
-            scenario: "Produce errors, retriable (NOT_LEADER, LEADER_NOT_AVAILABLE, REQUEST_TIMED_OUT, NOT_ENOUGH_REPLICAS, disconnects)",
-            figures: [
-                "produced": "\(total)", "consumed": "\(tally.reads)", "lost": "\(tally.lost)",
-                "duplicates": "\(tally.duplicates)", "errors injected": "\(injected.count)", "ms": "\(watch.milliseconds)",
-            ],
+        #expect(logSize == Int64(Self.total), "a refused request must not be stored")
+        topic.emit(
+            "Produce errors, retriable (NOT_LEADER, LEADER_NOT_AVAILABLE, REQUEST_TIMED_OUT, NOT_ENOUGH_REPLICAS, disconnects)",
+            figures: tally.figures(produced: Self.total) + [("errors injected", "\(injected.count)")],
             asserted: "every send succeeds, 0 lost, 0 duplicates in log"
-        ).emit()
+        )
     }
 
     @Test("non-retriable Produce error: send throws it, acknowledged messages stay, a resend completes the log")
     func nonRetriableProduceError() async throws {
-        let watch = Stopwatch()
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("produce-fail")
-        try cluster.createTopic(topic, partitions: Self.partitions)
-        let total = 2_000
-        let victim = total / 2
-        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
-        _ = try await NumberedMessages.produce(Array(0..<victim), to: topic, partitions: Self.partitions, with: producer)
+        let topic = try FaultTopic("produce-fail")
+        let victim = Self.total / 2
+        let producer = try KafkaProducer(configuration: topic.cluster.producerConfiguration())
+        try await topic.produce(Array(0..<victim), with: producer)
 
-        try cluster.pushRequestErrors(.produce, [Self.invalidRecord])
+        try topic.cluster.pushRequestErrors(.produce, [Self.invalidRecord])
         var surfaced: KafkaError?
         do {
-            _ = try await producer.send(NumberedMessages.message(victim, topic: topic, partition: victim % Self.partitions))
+            _ = try await producer.send(NumberedMessages.message(victim, topic: topic.name, partition: victim % topic.partitions))
         } catch {
             surfaced = error
         }
         // The application retries what failed, then goes on.
-        _ = try await NumberedMessages.produce(Array(victim..<total), to: topic, partitions: Self.partitions, with: producer)
+        try await topic.produce(Array(victim..<Self.total), with: producer)
         await producer.close()
-        let tally = try await NumberedMessages.readBack(topic, partitions: Self.partitions, expected: total, cluster: cluster)
-        let logSize = try await NumberedMessages.logSize(of: topic, partitions: Self.partitions, cluster: cluster)
+        let tally = try await topic.readBack(expected: Self.total)
+        let logSize = try await topic.logSize()
 
         #expect(surfaced?.code == .deliveryFailed, "\(String(describing: surfaced))")
         #expect(surfaced?.librdkafkaCode?.name == "INVALID_RECORD")
         #expect(surfaced?.isRetriable == false)
         #expect(tally.lost == 0, "lost: \(tally.missing)")
         #expect(tally.duplicates == 0)
-        #expect(logSize == Int64(total), "the refused message must not be stored")
-        ReliabilityRecord(
-            section: "Faults",
-            scenario: "Produce error, non-retriable (INVALID_RECORD)",
-            figures: [
-                "produced": "\(total)", "consumed": "\(tally.reads)", "lost": "\(tally.lost)",
-                "duplicates": "\(tally.duplicates)", "errors injected": "1", "errors surfaced": surfaced == nil ? "0" : "1",
-                "ms": "\(watch.milliseconds)",
-            ],
+        #expect(logSize == Int64(Self.total), "the refused message must not be stored")
+        topic.emit(
+            "Produce error, non-retriable (INVALID_RECORD)",
+            figures: tally.figures(produced: Self.total) + [("errors injected", "1"), ("errors surfaced", surfaced == nil ? "0" : "1")],
             asserted: "send throws .deliveryFailed [INVALID_RECORD]; 0 lost after resend, 0 duplicates"
-        ).emit()
+        )
     }
 
     @Test("retriable Fetch errors: the stream goes on, nothing lost or repeated")
     func retriableFetchErrors() async throws {
-        let watch = Stopwatch()
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("fetch-retry")
-        try cluster.createTopic(topic, partitions: Self.partitions)
-        let total = 2_000
+        let topic = try FaultTopic("fetch-retry")
         let injected: [InjectedError] = [
             .notLeaderForPartition, .requestTimedOut, .transport, .leaderNotAvailable, .unknownTopicOrPartition,
             .transport, .notLeaderForPartition,
         ]
-        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
-        _ = try await NumberedMessages.produce(Array(0..<total / 2), to: topic, partitions: Self.partitions, with: producer)
-        try cluster.pushRequestErrors(.fetch, injected)
-        let tally = NumberTally(expected: total)
-        let (consumer, reading) = try await NumberedMessages.reader(topic, partitions: Self.partitions, cluster: cluster, into: tally)
-        _ = try await NumberedMessages.produce(Array(total / 2..<total), to: topic, partitions: Self.partitions, with: producer)
+        let producer = try KafkaProducer(configuration: topic.cluster.producerConfiguration())
+        try await topic.produce(Array(0..<Self.total / 2), with: producer)
+        try topic.cluster.pushRequestErrors(.fetch, injected)
+        let tally = NumberTally(expected: Self.total)
+        let (consumer, reading) = try await topic.reader(into: tally)
+        try await topic.produce(Array(Self.total / 2..<Self.total), with: producer)
         try await reading.value
         await consumer.close()
         await producer.close()
@@ -111,45 +88,33 @@ struct FaultRequestErrorTests {
         #expect(tally.lost == 0, "lost: \(tally.missing)")
         #expect(tally.duplicates == 0)
         #expect(tally.orderViolations.isEmpty, "\(tally.orderViolations.prefix(5))")
-        ReliabilityRecord(
-            section: "Faults",
-            scenario: "Fetch errors, retriable (NOT_LEADER, REQUEST_TIMED_OUT, LEADER_NOT_AVAILABLE, UNKNOWN_TOPIC_OR_PART, disconnects)",
-            figures: [
-                "produced": "\(total)", "consumed": "\(tally.reads)", "lost": "\(tally.lost)",
-                "duplicates": "\(tally.duplicates)", "errors injected": "\(injected.count)", "ms": "\(watch.milliseconds)",
-            ],
+        topic.emit(
+            "Fetch errors, retriable (NOT_LEADER, REQUEST_TIMED_OUT, LEADER_NOT_AVAILABLE, UNKNOWN_TOPIC_OR_PART, disconnects)",
+            figures: tally.figures(produced: Self.total) + [("errors injected", "\(injected.count)")],
             asserted: "stream goes on, 0 lost, 0 duplicates, order kept"
-        ).emit()
+        )
     }
 
     @Test("non-retriable Fetch error: the stream throws it, a new consumer resumes from the committed offsets")
     func nonRetriableFetchError() async throws {
-        let watch = Stopwatch()
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("fetch-fail")
-        try cluster.createTopic(topic, partitions: Self.partitions)
-        let total = 2_000
+        let topic = try FaultTopic("fetch-fail")
         let commitEvery = 50
-        let configuration = cluster.manualCommitConsumerConfiguration()
-        let all = NumberedMessages.partitions(of: topic, count: Self.partitions, offset: .stored)
-        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
-        _ = try await NumberedMessages.produce(Array(0..<total / 2), to: topic, partitions: Self.partitions, with: producer)
+        let configuration = topic.cluster.manualCommitConsumerConfiguration()
+        let all = topic.all(at: .stored)
+        let producer = try KafkaProducer(configuration: topic.cluster.producerConfiguration())
+        try await topic.produce(Array(0..<Self.total / 2), with: producer)
 
         // The first consumer processes, stores and commits every 50 messages; the fault strikes
         // once it has processed a quarter of the data.
-        let tally = NumberTally(expected: total)
-        let first = try KafkaConsumer(configuration: configuration)
-        try await first.assign(all)
+        let tally = NumberTally(expected: Self.total)
+        let first = try await KafkaConsumer.assigned(to: all, configuration: configuration)
         var surfaced: KafkaError?
         var processed = 0
         // Messages read since the last commit that went through: what the next consumer re-reads.
         var uncommitted = 0
         var storeFailures: [KafkaError] = []
         // If the error never surfaced the loop would wait for ever: give up after 30 s.
-        let watchdog = Task {
-            try await Task.sleep(for: .seconds(30))
-            await first.close()
-        }
+        let watchdog = closeWatchdog(first)
         defer { watchdog.cancel() }
         do {
             for try await message in first.messages {
@@ -167,13 +132,13 @@ struct FaultRequestErrorTests {
                 } catch {
                     storeFailures.append(error)
                 }
-                if processed == total / 4 { try cluster.pushRequestErrors(.fetch, [.topicAuthorizationFailed]) }
+                if processed == Self.total / 4 { try topic.cluster.pushRequestErrors(.fetch, [.topicAuthorizationFailed]) }
             }
         } catch let error as KafkaError {
             surfaced = error
         }
         await first.close()
-        _ = try await NumberedMessages.produce(Array(total / 2..<total), to: topic, partitions: Self.partitions, with: producer)
+        try await topic.produce(Array(Self.total / 2..<Self.total), with: producer)
         await producer.close()
 
         try await tally.readRest(configuration: configuration) { try await $0.assign(all) }
@@ -186,15 +151,12 @@ struct FaultRequestErrorTests {
         // Only what the first consumer processed after its last commit is read again.
         #expect(tally.duplicates == uncommitted, "processed \(processed), store failures \(storeFailures.count)")
         #expect(tally.orderViolations.isEmpty, "\(tally.orderViolations.prefix(5))")
-        ReliabilityRecord(
-            section: "Faults",
-            scenario: "Fetch error, non-retriable (TOPIC_AUTHORIZATION_FAILED), then a new consumer",
-            figures: [
-                "produced": "\(total)", "consumed": "\(tally.reads)", "lost": "\(tally.lost)",
-                "duplicates": "\(tally.duplicates)", "uncommitted window": "\(uncommitted)",
-                "errors injected": "1", "errors surfaced": surfaced == nil ? "0" : "1", "ms": "\(watch.milliseconds)",
+        topic.emit(
+            "Fetch error, non-retriable (TOPIC_AUTHORIZATION_FAILED), then a new consumer",
+            figures: tally.figures(produced: Self.total) + [
+                ("uncommitted window", "\(uncommitted)"), ("errors injected", "1"), ("errors surfaced", surfaced == nil ? "0" : "1"),
             ],
             asserted: "stream throws [TOPIC_AUTHORIZATION_FAILED]; 0 lost; duplicates = uncommitted window"
-        ).emit()
+        )
     }
 }

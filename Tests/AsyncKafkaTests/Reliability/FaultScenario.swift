@@ -1,26 +1,12 @@
 import AsyncKafka
 import AsyncKafkaTesting
 
-/// Steps the fault tests share: a topic filled with numbered messages, a consumer reading every
-/// partition into a tally, and the next consumer reading the rest.
+/// Steps the fault tests share (through ``FaultTopic``): a consumer reading every partition
+/// into a tally, and the next consumer reading the rest.
 extension NumberedMessages {
     /// Every partition of `topic`, starting at `offset`.
     static func partitions(of topic: String, count: Int, offset: KafkaOffset) -> [KafkaTopicPartition] {
         (0..<count).map { KafkaTopicPartition(topic: topic, partition: $0, offset: offset) }
-    }
-
-    /// Creates `topic` with `partitions` partitions on `cluster` and sends it the numbers
-    /// `0..<total` with a producer that is closed before this returns.
-    static func fill(
-        _ topic: String,
-        partitions: Int,
-        total: Int,
-        cluster: EmbeddedKafkaCluster
-    ) async throws {
-        try cluster.createTopic(topic, partitions: partitions)
-        let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
-        _ = try await Self.produce(Array(0..<total), to: topic, partitions: partitions, with: producer)
-        await producer.close()
     }
 
     /// A consumer without a group reading every partition of `topic` from the beginning into
@@ -32,8 +18,7 @@ extension NumberedMessages {
         into tally: NumberTally,
         deadline: Duration = .seconds(60)
     ) async throws -> (KafkaConsumer, Task<Void, any Error>) {
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: nil))
-        try await consumer.assign(Self.partitions(of: topic, count: partitions, offset: .beginning))
+        let consumer = try await KafkaConsumer.assigned(to: Self.partitions(of: topic, count: partitions, offset: .beginning), configuration: cluster.consumerConfiguration(group: nil))
         let task = Task { try await tally.consume(consumer, until: { $0.isComplete }, deadline: deadline) }
         return (consumer, task)
     }

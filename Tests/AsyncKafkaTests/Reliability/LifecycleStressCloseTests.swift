@@ -9,23 +9,11 @@ extension LifecycleStress {
     struct ConsumerCloseRaces {
         @Test("close() racing task cancellation and a second close(): all return, the consumer is closed")
         func closeRacingCancellation() async throws {
-            let cycles = StressSettings.cycles
-            let cluster = try EmbeddedKafkaCluster()
-            let topic = try await cluster.stressTopic("stress-close", messages: 50)
-            let watch = LeakWatch()
-            let start = ContinuousClock.now
-            for cycle in 0..<cycles {
-                let consumer = try await cluster.stressConsumer(topic)
-                watch.watch(consumer)
+            let (run, topic) = try await StressRun.begin(topic: "stress-close", messages: 50)
+            for cycle in 0..<run.cycles {
+                let consumer = try await run.consumer(topic)
                 let seen = StressSignal()
-                let task = Task {
-                    var values: [String?] = []
-                    for try await message in consumer.messages {
-                        values.append(message.valueString)
-                        if values.count == 1 { seen.fire() }
-                    }
-                    return values
-                }
+                let task = stressReader(consumer, signal: seen)
                 await seen.wait()
                 // Three ways to end the consumer at once, started in a different order each cycle.
                 let order = cycle % 3
@@ -42,12 +30,10 @@ extension LifecycleStress {
                 }
                 #expect(error?.code == .clientClosed, "cycle \(cycle)")
             }
-            let leaks = await watch.check()
-            emitStressRecord(
-                "Consumer close() racing cancellation and a second close()", cycles: cycles, since: start, leaks: leaks,
+            try await run.finish(
+                "Consumer close() racing cancellation and a second close()",
                 asserted: "every call returns, consumer closed (clientClosed), freed; librdkafka handles back to baseline"
             )
-            withExtendedLifetime(cluster) {}
         }
 
         enum CommitOutcome { case committed, closedFirst }
@@ -66,10 +52,9 @@ extension LifecycleStress {
         /// One commit cycle: the loop commits its first message; the task is cancelled while the
         /// commit waits for the coordinator (and with ``closeDuringCommit``, on odd cycles the
         /// consumer closes at the same time).
-        static func commitCycle(_ cycle: Int, cluster: EmbeddedKafkaCluster, topic: String, watch: LeakWatch) async throws -> CommitOutcome? {
+        static func commitCycle(_ cycle: Int, run: StressRun, topic: String) async throws -> CommitOutcome? {
             let closing = closeDuringCommit && cycle % 2 == 1
-            let consumer = try await cluster.stressConsumer(topic, group: Unique.name("stress-commit"))
-            watch.watch(consumer)
+            let consumer = try await run.consumer(topic, group: Unique.name("stress-commit"))
             let inFlight = StressSignal()
             let task = Task { () -> Result<Void, KafkaError>? in
                 for try await message in consumer.messages {
@@ -103,32 +88,26 @@ extension LifecycleStress {
 
         @Test("a commit in flight while its task is cancelled: it completes, nothing hangs")
         func commitRacingCancellation() async throws {
-            let cycles = StressSettings.cycles
-            let cluster = try EmbeddedKafkaCluster()
-            let topic = try await cluster.stressTopic("stress-commit", messages: 20)
-            let watch = LeakWatch()
-            let start = ContinuousClock.now
+            let (run, topic) = try await StressRun.begin(topic: "stress-commit", messages: 20)
             // Each commit first finds the group coordinator (a few hundred ms on a new client), so
             // eight cycles run at a time.
             let width = 8
             var outcomes: [CommitOutcome?] = []
-            for batch in stride(from: 0, to: cycles, by: width) {
+            for batch in stride(from: 0, to: run.cycles, by: width) {
                 outcomes += try await withThrowingTaskGroup(of: CommitOutcome?.self) { group in
-                    for cycle in batch..<min(batch + width, cycles) {
-                        group.addTask { try await Self.commitCycle(cycle, cluster: cluster, topic: topic, watch: watch) }
+                    for cycle in batch..<min(batch + width, run.cycles) {
+                        group.addTask { try await Self.commitCycle(cycle, run: run, topic: topic) }
                     }
                     return try await group.reduce(into: []) { $0.append($1) }
                 }
             }
-            let leaks = await watch.check()
             let committed = outcomes.count { $0 == .committed }
             let closedFirst = outcomes.count { $0 == .closedFirst }
-            emitStressRecord(
-                "Consumer commit in flight while its task is cancelled", cycles: cycles, since: start, leaks: leaks,
+            try await run.finish(
+                "Consumer commit in flight while its task is cancelled",
                 detail: "committed=\(committed), closed first=\(closedFirst), close racing=\(Self.closeDuringCommit ? "odd cycles" : "off")",
                 asserted: "commit completes or reports clientClosed, no hang, freed; librdkafka handles back to baseline"
             )
-            withExtendedLifetime(cluster) {}
         }
     }
 }

@@ -10,14 +10,9 @@ extension LifecycleStress {
 
         @Test("create → consume → end cycles (break, close, cancel, thrown error): no crash, hang or leak")
         func createConsumeEnd() async throws {
-            let cycles = StressSettings.cycles
-            let cluster = try EmbeddedKafkaCluster()
-            let topic = try await cluster.stressTopic("stress-consume", messages: 5)
-            let watch = LeakWatch()
-            let start = ContinuousClock.now
-            for cycle in 0..<cycles {
-                let consumer = try await cluster.stressConsumer(topic)
-                watch.watch(consumer)
+            let (run, topic) = try await StressRun.begin(topic: "stress-consume", messages: 5)
+            for cycle in 0..<run.cycles {
+                let consumer = try await run.consumer(topic)
                 let wanted = cycle % 5 + 1
                 var values: [String?] = []
                 switch cycle % 4 {
@@ -49,35 +44,24 @@ extension LifecycleStress {
                 #expect(values.count == wanted, "cycle \(cycle)")
                 #expect(isPrefixOfStressTopic(values), "cycle \(cycle): \(values)")
             }
-            let leaks = await watch.check()
-            emitStressRecord(
+            try await run.finish(
                 "Consumer create → consume → break/close/cancel/throw",
-                cycles: cycles, since: start, leaks: leaks,
                 asserted: "every cycle read its messages in order, ended, freed; librdkafka handles back to baseline"
             )
-            withExtendedLifetime(cluster) {}
         }
 
         @Test("cancelled before the first message arrives: the loop ends empty, the consumer closes")
         func cancelBeforeFirstMessage() async throws {
-            let cycles = StressSettings.cycles
-            let cluster = try EmbeddedKafkaCluster()
-            let empty = try await cluster.stressTopic("stress-empty", messages: 0)
-            let full = try await cluster.stressTopic("stress-early", messages: 3)
-            let watch = LeakWatch()
-            let start = ContinuousClock.now
+            let (run, (empty, full)) = try await StressRun.begin { cluster in
+                (try await cluster.stressTopic("stress-empty", messages: 0), try await cluster.stressTopic("stress-early", messages: 3))
+            }
             var emptyRuns = 0
-            for cycle in 0..<cycles {
+            for cycle in 0..<run.cycles {
                 // Half the cycles read an empty partition: nothing can arrive, so the count must be 0.
                 // The others race the cancellation against the first messages: whatever arrived is a prefix.
                 let isEmpty = cycle % 2 == 0
-                let consumer = try await cluster.stressConsumer(isEmpty ? empty : full)
-                watch.watch(consumer)
-                let task = Task {
-                    var values: [String?] = []
-                    for try await message in consumer.messages { values.append(message.valueString) }
-                    return values
-                }
+                let consumer = try await run.consumer(isEmpty ? empty : full)
+                let task = stressReader(consumer)
                 // Different moments: before the task runs, while it claims the stream, while it waits.
                 for _ in 0..<(cycle % 7) { await Task.yield() }
                 task.cancel()
@@ -90,35 +74,21 @@ extension LifecycleStress {
                     #expect(values.count <= 3 && isPrefixOfStressTopic(values), "cycle \(cycle): \(values)")
                 }
             }
-            let leaks = await watch.check()
-            emitStressRecord(
-                "Consumer cancelled before the first message", cycles: cycles, since: start, leaks: leaks,
-                detail: "empty partition=\(emptyRuns), racing the first messages=\(cycles - emptyRuns)",
+            try await run.finish(
+                "Consumer cancelled before the first message",
+                detail: "empty partition=\(emptyRuns), racing the first messages=\(run.cycles - emptyRuns)",
                 asserted: "loop ends (empty when nothing can arrive), freed; librdkafka handles back to baseline"
             )
-            withExtendedLifetime(cluster) {}
         }
 
         @Test("cancelled from another task mid-iteration: the loop ends at once, in order")
         func cancelMidIteration() async throws {
-            let cycles = StressSettings.cycles
-            let cluster = try EmbeddedKafkaCluster()
-            let topic = try await cluster.stressTopic("stress-mid", messages: 200)
-            let watch = LeakWatch()
-            let start = ContinuousClock.now
-            for cycle in 0..<cycles {
-                let consumer = try await cluster.stressConsumer(topic)
-                watch.watch(consumer)
+            let (run, topic) = try await StressRun.begin(topic: "stress-mid", messages: 200)
+            for cycle in 0..<run.cycles {
+                let consumer = try await run.consumer(topic)
                 let seen = StressSignal()
                 let cancelAt = cycle % 100 + 1
-                let task = Task {
-                    var values: [String?] = []
-                    for try await message in consumer.messages {
-                        values.append(message.valueString)
-                        if values.count == cancelAt { seen.fire() }
-                    }
-                    return values
-                }
+                let task = stressReader(consumer, signal: seen, at: cancelAt)
                 await seen.wait()
                 task.cancel()
                 let values = try await task.value
@@ -126,24 +96,17 @@ extension LifecycleStress {
                 // The loop may take a few more messages before it sees the cancellation, never fewer.
                 #expect(values.count >= cancelAt && isPrefixOfStressTopic(values), "cycle \(cycle): \(values.count)")
             }
-            let leaks = await watch.check()
-            emitStressRecord(
-                "Consumer cancelled mid-iteration", cycles: cycles, since: start, leaks: leaks,
+            try await run.finish(
+                "Consumer cancelled mid-iteration",
                 asserted: "loop ends, messages in order, freed; librdkafka handles back to baseline"
             )
-            withExtendedLifetime(cluster) {}
         }
 
         @Test("released without close (deinit path): the consumer closes in the background and is freed")
         func releasedWithoutClose() async throws {
-            let cycles = StressSettings.cycles
-            let cluster = try EmbeddedKafkaCluster()
-            let topic = try await cluster.stressTopic("stress-dropped", messages: 3)
-            let watch = LeakWatch()
-            let start = ContinuousClock.now
-            for cycle in 0..<cycles {
-                var consumer: KafkaConsumer? = try await cluster.stressConsumer(topic)
-                watch.watch(consumer!)
+            let (run, topic) = try await StressRun.begin(topic: "stress-dropped", messages: 3)
+            for cycle in 0..<run.cycles {
+                var consumer: KafkaConsumer? = try await run.consumer(topic)
                 if cycle % 2 == 1 {
                     // Take one message, then drop the iterator mid-stream as well as the consumer.
                     var iterator = consumer!.messages.makeAsyncIterator()
@@ -151,12 +114,10 @@ extension LifecycleStress {
                 }
                 consumer = nil
             }
-            let leaks = await watch.check()
-            emitStressRecord(
-                "Consumer released without close (deinit path)", cycles: cycles, since: start, leaks: leaks,
+            try await run.finish(
+                "Consumer released without close (deinit path)",
                 asserted: "closes in the background, freed; librdkafka handles back to baseline"
             )
-            withExtendedLifetime(cluster) {}
         }
     }
 }

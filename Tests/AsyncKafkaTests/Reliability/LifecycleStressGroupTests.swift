@@ -21,10 +21,10 @@ extension LifecycleStress {
         }
 
         /// One group member's cycle; returns how many messages its loop read.
-        static func cycle(_ moment: Moment, cluster: EmbeddedKafkaCluster, topic: String, watch: LeakWatch) async throws -> Int {
-            let configuration = cluster.consumerConfiguration(group: Unique.name("stress-group"))
+        static func cycle(_ moment: Moment, run: StressRun, topic: String) async throws -> Int {
+            let configuration = run.cluster.consumerConfiguration(group: Unique.name("stress-group"))
             let consumer = try KafkaConsumer(configuration: configuration)
-            watch.watch(consumer)
+            run.watch.watch(consumer)
             let assigned = StressSignal()
             let inRevoke = StressSignal()
             let releaseRevoke = StressSignal()
@@ -82,28 +82,23 @@ extension LifecycleStress {
 
         @Test("cancelled during the join, inside the assigned handler, inside the revoked handler: no hang or leak")
         func cancelDuringRebalance() async throws {
-            let cycles = StressSettings.groupCycles
-            let cluster = try EmbeddedKafkaCluster()
-            let topic = Unique.name("stress-group")
-            try cluster.createTopic(topic, partitions: 2)
-            _ = try await cluster.produce((0..<20).map { "m\($0)" }, to: topic, partition: nil)
-            let watch = LeakWatch()
-            let start = ContinuousClock.now
-            let moments = (0..<cycles).map { Moment.allCases[$0 % Moment.allCases.count] }
+            let (run, topic) = try await StressRun.begin(cycles: StressSettings.groupCycles) { cluster in
+                let topic = try await cluster.makeTopic("stress-group", partitions: 2)
+                _ = try await cluster.produce((0..<20).map { "m\($0)" }, to: topic, partition: nil)
+                return topic
+            }
+            let moments = (0..<run.cycles).map { Moment.allCases[$0 % Moment.allCases.count] }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for moment in moments {
-                    group.addTask { _ = try await Self.cycle(moment, cluster: cluster, topic: topic, watch: watch) }
+                    group.addTask { _ = try await Self.cycle(moment, run: run, topic: topic) }
                 }
                 try await group.waitForAll()
             }
-            let leaks = await watch.check()
             let counts = Moment.allCases.map { moment in "\(moment)=\(moments.count { $0 == moment })" }
-            emitStressRecord(
-                "Consumer group cancelled during a rebalance (join, assigned, revoked)", cycles: cycles, since: start,
-                leaks: leaks, detail: counts.joined(separator: ", "),
+            try await run.finish(
+                "Consumer group cancelled during a rebalance (join, assigned, revoked)", detail: counts.joined(separator: ", "),
                 asserted: "no hang, nothing read before assignment, freed; librdkafka handles back to baseline"
             )
-            withExtendedLifetime(cluster) {}
         }
     }
 }

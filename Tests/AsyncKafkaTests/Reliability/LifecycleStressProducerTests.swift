@@ -16,15 +16,10 @@ extension LifecycleStress {
 
         @Test("create → send → close cycles: every message stored once, in order, no leak")
         func createSendClose() async throws {
-            let cycles = StressSettings.cycles
-            let cluster = try EmbeddedKafkaCluster()
-            let topic = try await cluster.stressTopic("stress-produce", messages: 0)
-            let watch = LeakWatch()
-            let start = ContinuousClock.now
+            let (run, topic) = try await StressRun.begin(topic: "stress-produce", messages: 0)
             var sent: Int64 = 0
-            for cycle in 0..<cycles {
-                let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
-                watch.watch(producer)
+            for cycle in 0..<run.cycles {
+                let producer = try run.producer()
                 for _ in 0...(cycle % 3) {
                     let report = try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "m\(sent)"))
                     // One partition, one sender at a time: each message lands right after the previous one.
@@ -33,29 +28,25 @@ extension LifecycleStress {
                 }
                 await producer.close()
             }
-            let leaks = await watch.check()
-            #expect(try await Self.highWatermark(cluster, topic: topic) == sent)
-            emitStressRecord(
-                "Producer create → send → close", cycles: cycles, since: start, leaks: leaks, detail: "messages=\(sent)",
-                asserted: "each message stored once in order, freed; librdkafka handles back to baseline"
+            try await run.finish(
+                "Producer create → send → close", detail: "messages=\(sent)",
+                asserted: "each message stored once in order, freed; librdkafka handles back to baseline",
+                then: {
+                    let stored = try await Self.highWatermark(run.cluster, topic: topic)
+                    #expect(stored == sent)
+                }
             )
-            withExtendedLifetime(cluster) {}
         }
 
         @Test("close with sends in flight: every send is delivered, purged or refused as closed; none hangs")
         func closeWithSendsInFlight() async throws {
-            let cycles = StressSettings.cycles
             let sendsPerCycle = 20
-            let cluster = try EmbeddedKafkaCluster()
-            let topic = try await cluster.stressTopic("stress-inflight", messages: 0)
-            let watch = LeakWatch()
-            let start = ContinuousClock.now
+            let (run, topic) = try await StressRun.begin(topic: "stress-inflight", messages: 0)
             var delivered = 0
             var purged = 0
             var refused = 0
-            for cycle in 0..<cycles {
-                let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
-                watch.watch(producer)
+            for cycle in 0..<run.cycles {
+                let producer = try run.producer()
                 let results = try await withThrowingTaskGroup(of: Result<KafkaDeliveryReport, KafkaError>.self) { group in
                     for index in 0..<sendsPerCycle {
                         group.addTask {
@@ -82,29 +73,24 @@ extension LifecycleStress {
                     }
                 }
             }
-            let leaks = await watch.check()
-            // Purged messages may still have reached the broker (purged in flight), never the other way round.
-            let stored = try await Self.highWatermark(cluster, topic: topic)
-            #expect(stored >= Int64(delivered) && stored <= Int64(delivered + purged))
-            emitStressRecord(
-                "Producer closed with sends in flight", cycles: cycles, since: start, leaks: leaks,
-                detail: "sends=\(cycles * sendsPerCycle), delivered=\(delivered), purged=\(purged), refused as closed=\(refused)",
-                asserted: "every send answered (delivered/purged/clientClosed), freed; librdkafka handles back to baseline"
+            try await run.finish(
+                "Producer closed with sends in flight",
+                detail: "sends=\(run.cycles * sendsPerCycle), delivered=\(delivered), purged=\(purged), refused as closed=\(refused)",
+                asserted: "every send answered (delivered/purged/clientClosed), freed; librdkafka handles back to baseline",
+                then: {
+                    // Purged messages may still have reached the broker (purged in flight), never the other way round.
+                    let stored = try await Self.highWatermark(run.cluster, topic: topic)
+                    #expect(stored >= Int64(delivered) && stored <= Int64(delivered + purged))
+                }
             )
-            withExtendedLifetime(cluster) {}
         }
 
         @Test("released without close (deinit path): enqueued messages are still delivered, the producer is freed")
         func releasedWithoutClose() async throws {
-            let cycles = StressSettings.cycles
-            let cluster = try EmbeddedKafkaCluster()
-            let topic = try await cluster.stressTopic("stress-released", messages: 0)
-            let watch = LeakWatch()
-            let start = ContinuousClock.now
+            let (run, topic) = try await StressRun.begin(topic: "stress-released", messages: 0)
             var enqueued: Int64 = 0
-            for cycle in 0..<cycles {
-                var producer: KafkaProducer? = try KafkaProducer(configuration: cluster.producerConfiguration())
-                watch.watch(producer!)
+            for cycle in 0..<run.cycles {
+                var producer: KafkaProducer? = try run.producer()
                 for _ in 0...(cycle % 3) {
                     try await producer!.enqueue(KafkaProducerMessage(topic: topic, partition: 0, value: "m\(enqueued)"))
                     enqueued += 1
@@ -112,14 +98,14 @@ extension LifecycleStress {
                 producer = nil
             }
             // The background close of each released producer flushes before it destroys.
-            let leaks = await watch.check()
-            #expect(try await Self.highWatermark(cluster, topic: topic) == enqueued)
-            emitStressRecord(
-                "Producer released without close (deinit path)", cycles: cycles, since: start, leaks: leaks,
-                detail: "messages=\(enqueued)",
-                asserted: "every enqueued message delivered, freed; librdkafka handles back to baseline"
+            try await run.finish(
+                "Producer released without close (deinit path)", detail: "messages=\(enqueued)",
+                asserted: "every enqueued message delivered, freed; librdkafka handles back to baseline",
+                then: {
+                    let stored = try await Self.highWatermark(run.cluster, topic: topic)
+                    #expect(stored == enqueued)
+                }
             )
-            withExtendedLifetime(cluster) {}
         }
     }
 }

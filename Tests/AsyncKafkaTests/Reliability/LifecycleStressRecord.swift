@@ -25,17 +25,13 @@ extension EmbeddedKafkaCluster {
     /// and librdkafka 2.0.2 then retries a logical-offset query only after a fixed 500 ms, which
     /// would make every cycle take half a second.
     func stressConsumer(_ topic: String, group: String? = nil) async throws -> KafkaConsumer {
-        let consumer = try KafkaConsumer(configuration: self.consumerConfiguration(group: group))
-        try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .offset(0))])
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .offset(0))], configuration: self.consumerConfiguration(group: group))
         return consumer
     }
 
     /// A one-partition topic holding `count` messages `m0`, `m1`, …
     func stressTopic(_ prefix: String, messages count: Int) async throws -> String {
-        let topic = Unique.name(prefix)
-        try self.createTopic(topic, partitions: 1)
-        if count > 0 { _ = try await self.produce((0..<count).map { "m\($0)" }, to: topic) }
-        return topic
+        try await self.makeTopic(prefix, values: numberedValues(count))
     }
 }
 

@@ -20,9 +20,7 @@ struct SecretCanaryTests {
     @Test("the canary never appears in descriptions, dumps, logs with debug=all, errors or metrics")
     func canary() async throws {
         let canary = "CANARY-\(UInt64.random(in: 0...UInt64.max))"
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("canary")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("canary")
         let logs = CapturingLogHandler()
         let metrics = TestMetrics()
         var texts: [String] = []
@@ -99,10 +97,10 @@ struct SecretCanaryTests {
         #expect(!dimensions.isEmpty)
         let leaks = texts.filter { $0.contains(canary) }
         #expect(leaks.isEmpty, "canary leaked: \(leaks.map { $0.replacing(canary, with: "<CANARY>") })")
-        ReliabilityRecord(
-            section: "Security", scenario: "Secret canary in 4 secret properties",
+        ReliabilityRecord.security(
+            "Secret canary in 4 secret properties",
             figures: ["log lines": "\(lines.count)", "errors": "\(errors.count)", "metric dimensions": "\(dimensions.count)", "texts checked": "\(texts.count)", "leaks": "\(leaks.count)"],
             asserted: "canary absent from descriptions, dump(), debug=all logs, errors, metrics labels"
-        ).emit()
+        )
     }
 }

@@ -10,11 +10,11 @@ struct SecurityConfigurationTests {
     func builtIn() {
         #expect(KafkaTLSConfiguration.isBuiltIn)
         #expect(KafkaSASLConfiguration.Mechanism.builtIn == KafkaSASLConfiguration.Mechanism.allCases)
-        ReliabilityRecord(
-            section: "Security", scenario: "librdkafka builtin.features",
+        ReliabilityRecord.security(
+            "librdkafka builtin.features",
             figures: ["tls": "\(KafkaTLSConfiguration.isBuiltIn)", "sasl": KafkaSASLConfiguration.Mechanism.builtIn.map(\.rawValue).joined(separator: " ")],
             asserted: "ssl, sasl_plain, sasl_scram, sasl_oauthbearer present"
-        ).emit()
+        )
     }
 
     @Test("typed settings write librdkafka's properties and choose the security protocol")
@@ -42,11 +42,11 @@ struct SecurityConfigurationTests {
         let texts = [sasl.description, tls.description, String(reflecting: sasl), String(reflecting: tls), configuration.description, dumps]
         #expect(texts.allSatisfy { !$0.contains(secret) })
         #expect(sasl.description.contains("sasl.username=u"))
-        ReliabilityRecord(
-            section: "Security", scenario: "Typed TLS/SASL settings",
+        ReliabilityRecord.security(
+            "Typed TLS/SASL settings",
             figures: ["protocols": "ssl, sasl_plaintext, sasl_ssl", "mechanisms": "PLAIN, SCRAM-SHA-256/512"],
             asserted: "properties written; secrets redacted in description and dump()"
-        ).emit()
+        )
     }
 
     @Test("missing credentials, unreadable files and mismatched settings are refused at creation, naming the key")
@@ -74,18 +74,16 @@ struct SecurityConfigurationTests {
             #expect(error?.code == .invalidConfiguration, "\(key)")
             #expect(error?.configurationKey == key, "\(key): \(error.map { "\($0)" } ?? "no error")")
         }
-        ReliabilityRecord(
-            section: "Security", scenario: "Security settings validated at creation",
+        ReliabilityRecord.security(
+            "Security settings validated at creation",
             figures: ["cases": "\(cases.count)", "error": ".invalidConfiguration"],
             asserted: "missing user/password, SASL without sasl_*, OAUTHBEARER without token source, unreadable TLS files: key named"
-        ).emit()
+        )
     }
 
     @Test("SASL PLAIN against the broker without SASL fails the awaiting calls with typed errors, not a hang")
     func saslAgainstPlainBroker() async throws {
-        let cluster = try EmbeddedKafkaCluster()
-        let topic = Unique.name("sasl")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("sasl")
         let logs = CapturingLogHandler()
         var configuration = cluster.producerConfiguration()
         configuration.configureSecurity(sasl: .plain(username: "user", password: "pass"))
@@ -93,18 +91,16 @@ struct SecurityConfigurationTests {
         let producer = try KafkaProducer(configuration: configuration, logger: logs.logger)
         let clock = ContinuousClock()
         let start = clock.now
-        let error = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.timedOut) {
             try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "v"))
         }
-        #expect(error?.code == .timedOut)
         await producer.close(timeout: .milliseconds(100))
         var consumerConfiguration = cluster.consumerConfiguration(group: nil)
         consumerConfiguration.configureSecurity(sasl: .scramSHA256(username: "user", password: "pass"))
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logs.logger)
-        let query = await #expect(throws: KafkaError.self) {
+        await expectKafkaError(.timedOut) {
             try await consumer.watermarks(topic: topic, partition: 0, timeout: .seconds(1))
         }
-        #expect(query?.code == .timedOut)
         await consumer.close()
         let elapsed = clock.now - start
         // The calls' own timeouts add up to about 2 s of timeouts. A call that ignored its timeout would wait
@@ -113,10 +109,10 @@ struct SecurityConfigurationTests {
         #expect(elapsed < .seconds(25))
         let saslLines = logs.captured.filter { $0.level >= .warning && ($0.message.contains("SASL") || $0.message.contains("sasl")) }
         #expect(!saslLines.isEmpty, "librdkafka reports the failed SASL handshake")
-        ReliabilityRecord(
-            section: "Security", scenario: "SASL PLAIN/SCRAM against a broker without SASL",
+        ReliabilityRecord.security(
+            "SASL PLAIN/SCRAM against a broker without SASL",
             figures: ["error": ".timedOut", "elapsed": "\(elapsed)", "sasl warnings": "\(saslLines.count)"],
             asserted: "send and watermarks throw within their timeouts; SASL failure logged"
-        ).emit()
+        )
     }
 }

@@ -55,11 +55,11 @@ struct SecurityOAuthBearerTests {
         #expect(received.map(\.0) == ["scope=test", "scope=test"])
         let gap = received.count == 2 ? received[1].1 - received[0].1 : .zero
         #expect(gap > .milliseconds(500) && gap < .seconds(6))
-        ReliabilityRecord(
-            section: "Security", scenario: "OAUTHBEARER hook: token accepted and refreshed",
+        ReliabilityRecord.security(
+            "OAUTHBEARER hook: token accepted and refreshed",
             figures: ["calls": "\(received.count)", "lifetime": "2 s", "refresh after": "\(gap)"],
             asserted: "hook called with sasl.oauthbearer.config; refreshed at ~80% of the token's lifetime"
-        ).emit()
+        )
     }
 
     @Test("a throwing hook and a refused token reach librdkafka as a failed refresh; sends fail typed, not hang")
@@ -74,20 +74,19 @@ struct SecurityOAuthBearerTests {
         ] {
             let logs = CapturingLogHandler()
             let producer = try KafkaProducer(configuration: self.configuration(cluster, provider: provider), logger: logs.logger)
-            let error = await #expect(throws: KafkaError.self) {
+            await expectKafkaError(.timedOut) {
                 try await producer.send(KafkaProducerMessage(topic: Unique.name("oauth"), partition: 0, value: "v"))
             }
-            #expect(error?.code == .timedOut)
             await producer.close(timeout: .milliseconds(100))
             let reported = logs.captured.filter { $0.message.contains(expected) }
             #expect(!reported.isEmpty, "\(expected): \(logs.captured.filter { $0.level >= .warning }.map(\.message))")
             #expect(reported.allSatisfy { $0.level >= .warning })
         }
-        ReliabilityRecord(
-            section: "Security", scenario: "OAUTHBEARER hook: failure and refused token",
+        ReliabilityRecord.security(
+            "OAUTHBEARER hook: failure and refused token",
             figures: ["cases": "2", "error": ".timedOut on send"],
             asserted: "set_token_failure reported by librdkafka as a warning with the reason; send throws"
-        ).emit()
+        )
     }
 
     @Test("closing while the hook is still awaiting returns, and the late token is dropped safely")
@@ -114,10 +113,10 @@ struct SecurityOAuthBearerTests {
         _ = await eventually(timeout: .seconds(5)) { finished.load(ordering: .relaxed) > 0 }
         #expect(finished.load(ordering: .relaxed) == 1)
         #expect(closing < .seconds(5))
-        ReliabilityRecord(
-            section: "Security", scenario: "OAUTHBEARER hook still running at close",
+        ReliabilityRecord.security(
+            "OAUTHBEARER hook still running at close",
             figures: ["close took": "\(closing)"],
             asserted: "close does not wait for the hook; its late token is dropped without touching the freed handle"
-        ).emit()
+        )
     }
 }
