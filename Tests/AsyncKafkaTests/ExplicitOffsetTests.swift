@@ -149,6 +149,31 @@ struct ExplicitOffsetTests {
         #expect(try await committedOffset(topic: topic, group: group, cluster: cluster) == .offset(5))
     }
 
+    @Test(
+        "the automatic store is AsyncKafka's setting: shown in the description, kept out of librdkafka's properties, turned off by the raw key too",
+        arguments: [false, true]
+    )
+    func automaticStoreSetting(rawKey: Bool) async throws {
+        let cluster = try Self.cluster.get()
+        let topic = try await cluster.makeTopic("autostore", values: numberedValues(5))
+        let group = Unique.name("group")
+        var configuration = cluster.consumerConfiguration(group: group)
+        if rawKey {
+            configuration.properties["enable.auto.offset.store"] = "false"  // as `-X` gives it
+        } else {
+            configuration.enableAutoOffsetStore = false
+            #expect(configuration.properties["enable.auto.offset.store"] == nil)
+            #expect(configuration.description.contains("enableAutoOffsetStore: false"))
+        }
+        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)], configuration: configuration)
+        var iterator = consumer.messages.makeAsyncIterator()
+        for _ in 0..<4 { _ = try await iterator.next() }  // three consumed, the fourth in hand
+        try await consumer.commit()
+        await consumer.close()
+        // Nothing stored, so nothing committed (with the automatic store on it would be 3).
+        #expect(try await committedOffset(topic: topic, group: group, cluster: cluster) == .unset)
+    }
+
     /// The group's committed offset of `topic`[0], asked by a consumer that does not join the group.
     func committedOffset(topic: String, group: String, cluster: EmbeddedKafkaCluster) async throws -> KafkaOffset {
         let reader = try KafkaConsumer(configuration: cluster.consumerConfiguration(group: group))

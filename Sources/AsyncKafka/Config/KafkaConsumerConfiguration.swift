@@ -28,6 +28,19 @@ public struct KafkaConsumerConfiguration: KafkaClientConfiguration {
     /// the hand-off negligible.
     public var batchSize: Int = 1024
 
+    /// Whether the consumer stores each message's offset once your loop has consumed it,
+    /// that is, asked for the next one. Default `true`.
+    ///
+    /// AsyncKafka stores offsets itself, when your loop has consumed a message, not when
+    /// librdkafka hands it to the stream's buffer; so messages still waiting in the buffer
+    /// when the consumer closes are not committed. librdkafka's own automatic store
+    /// (`enable.auto.offset.store`) is therefore always off. Turn this off to decide
+    /// yourself: then only offsets you pass to ``KafkaConsumer/store(_:)-(KafkaMessage)``
+    /// or ``KafkaConsumer/commit(_:)-(KafkaMessage)`` are committed. A
+    /// `enable.auto.offset.store=false` in ``properties`` (as `-X` options give it) turns it
+    /// off too.
+    public var enableAutoOffsetStore = true
+
     /// How many batches may wait in the message stream before the consumer
     /// stops taking messages from librdkafka (back-pressure).
     ///
@@ -96,19 +109,6 @@ public struct KafkaConsumerConfiguration: KafkaClientConfiguration {
         set { self.setMilliseconds("auto.commit.interval.ms", newValue) }
     }
 
-    /// Whether the message stream stores each message's offset once the loop has
-    /// consumed it, that is, asked for the next one (`enable.auto.offset.store`, default `true`).
-    ///
-    /// AsyncKafka stores offsets itself, when your loop has consumed a message,
-    /// not when librdkafka hands it to the stream's buffer; so messages still
-    /// waiting in the buffer when the consumer closes are not committed.
-    /// Turn it off to decide yourself: then only offsets you pass to
-    /// ``KafkaConsumer/store(_:)-(KafkaMessage)`` or ``KafkaConsumer/commit(_:)-(KafkaMessage)`` are committed.
-    public var enableAutoOffsetStore: Bool {
-        get { self.flag("enable.auto.offset.store") ?? true }
-        set { self.properties["enable.auto.offset.store"] = String(newValue) }
-    }
-
     /// The group session timeout (`session.timeout.ms`).
     public var sessionTimeout: Duration? {
         get { self.milliseconds("session.timeout.ms") }
@@ -126,7 +126,7 @@ extension KafkaConsumerConfiguration {
     /// A textual form with every secret redacted.
     public var description: String {
         "KafkaConsumerConfiguration(batchSize: \(self.batchSize), maxBufferedBatches: \(self.maxBufferedBatches), "
-            + "closeTimeout: \(self.closeTimeout), failOnMissingTopic: \(self.failOnMissingTopic), "
+            + "closeTimeout: \(self.closeTimeout), enableAutoOffsetStore: \(self.enableAutoOffsetStore), failOnMissingTopic: \(self.failOnMissingTopic), "
             + "failAfterBrokersDown: \(self.failAfterBrokersDown.map { "\($0)" } ?? "nil"), "
             + "properties: \(self.redactedProperties))"
     }

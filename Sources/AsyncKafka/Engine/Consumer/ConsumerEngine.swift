@@ -94,6 +94,7 @@ final class ConsumerEngine: @unchecked Sendable {
     init(configuration: KafkaConsumerConfiguration, logger: Logger) throws(KafkaError) {
         var properties = configuration.properties
         // The engine stores offsets itself, when the application has consumed a message.
+        let librdkafkaAutoStore = properties["enable.auto.offset.store"].map { !["false", "0"].contains($0.lowercased()) } ?? true
         properties["enable.auto.offset.store"] = "false"
         if configuration.groupID == nil {
             // librdkafka's consumer needs a group even for assigned partitions; this one never commits.
@@ -125,7 +126,7 @@ final class ConsumerEngine: @unchecked Sendable {
         self.maxBufferedBatches = max(1, configuration.maxBufferedBatches)
         self.closeTimeout = configuration.closeTimeout
         self.credits = Atomic(self.maxBufferedBatches)
-        self.storesOffsets = configuration.enableAutoOffsetStore
+        self.storesOffsets = configuration.enableAutoOffsetStore && librdkafkaAutoStore
         self.groupID = configuration.groupID
         let maxPollInterval = properties["max.poll.interval.ms"].flatMap { Int($0) } ?? 300_000
         self.idlePollMilliseconds = max(100, maxPollInterval / 3)
