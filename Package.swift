@@ -38,7 +38,7 @@ let package = Package(
         ),
         .target(
             name: "AsyncKafkaTesting",
-            dependencies: ["CRdKafka"]
+            dependencies: ["CRdKafka", "AsyncKafka"]
         ),
         .executableTarget(
             name: "ProducerExample",

@@ -73,11 +73,7 @@ extension KafkaAdminClient {
 
     /// Checks what can be checked before sending: librdkafka only checks when the request is built.
     static func validate(_ topic: KafkaNewTopic) throws(KafkaError) {
-        let legal = topic.name.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == 0x2E || byte == 0x5F || byte == 0x2D
-        }
-        guard legal, (1...249).contains(topic.name.utf8.count), topic.name != ".", topic.name != ".." else {
+        guard KafkaTopicName.isValid(topic.name) else {
             throw KafkaError(code: .invalidArgument, message: "createTopics: \"\(topic.name)\" is not a legal topic name")
         }
         if let partitions = topic.partitions, partitions < 1 || partitions > Int(Int32.max) {

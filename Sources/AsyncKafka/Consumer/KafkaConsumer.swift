@@ -95,7 +95,7 @@ public actor KafkaConsumer {
             throw KafkaError(code: .invalidArgument, message: "subscribe needs at least one non-empty topic name")
         }
         // A name starting with `^` is a regular expression, not a topic name.
-        for topic in topics where !topic.hasPrefix("^") { try KafkaNameValidation.validateTopic(topic) }
+        for topic in topics where !topic.hasPrefix("^") { try KafkaTopicName.validate(topic) }
         try await self.engine.perform { _, resources throws(KafkaError) in
             let list = TopicPartitionList(capacity: topics.count)
             for topic in topics { list.add(topic: topic, partition: -1, offset: KafkaOffset.stored.rawValue) }
@@ -136,7 +136,7 @@ public actor KafkaConsumer {
             guard !partition.topic.isEmpty, partition.partition >= 0, partition.partition <= Int(Int32.max) else {
                 throw KafkaError(code: .invalidArgument, message: "cannot assign \(partition)")
             }
-            try KafkaNameValidation.validateTopic(partition.topic)
+            try KafkaTopicName.validate(partition.topic)
             guard partition.offset.isAbsolute || [.beginning, .end, .stored].contains(partition.offset) else {
                 throw KafkaError(code: .invalidArgument, message: "invalid start offset for \(partition)")
             }

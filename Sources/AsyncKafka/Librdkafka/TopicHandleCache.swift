@@ -18,7 +18,7 @@ struct TopicHandleCache {
             self.last = (name, known)
             return known.pointer
         }
-        try KafkaNameValidation.validateTopic(name)
+        try KafkaTopicName.validate(name)
         // NULL settings: a copy of the client's topic-level ones (acks, partitioner, …).
         guard let created = rd_kafka_topic_new(rk, name, nil) else {
             throw KafkaError(code: .invalidArgument, message: "librdkafka rejected the topic name \"\(name)\"")

@@ -22,3 +22,13 @@ public struct KafkaHeader: Sendable, Hashable {
         self.value.flatMap { String(validating: $0, as: UTF8.self) }
     }
 }
+
+extension KafkaHeader {
+    /// Throws ``KafkaError/Code/invalidArgument`` if a header name contains a NUL character,
+    /// which librdkafka would silently cut the name at.
+    static func validateNames(_ headers: [KafkaHeader]) throws(KafkaError) {
+        for header in headers where header.name.utf8.contains(0) {
+            throw KafkaError(code: .invalidArgument, message: "invalid header name: it contains a NUL character")
+        }
+    }
+}

@@ -70,7 +70,7 @@ struct HTTPService: AsyncParsableCommand {
 
     func validate() throws {
         guard !self.topicList.isEmpty else { throw ValidationError("--topics names no topic") }
-        for topic in self.topicList where !TopicName.isValid(topic) {
+        for topic in self.topicList where !KafkaTopicName.isValid(topic) {
             throw ValidationError("--topics: \"\(topic)\" is not a legal Kafka topic name")
         }
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be 0...65535") }

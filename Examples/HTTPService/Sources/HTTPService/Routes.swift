@@ -46,7 +46,7 @@ enum Routes {
 
     /// The `{topic}` path parameter, or a `400` when it is not a legal Kafka topic name.
     static func topic(_ context: BasicRequestContext) throws -> String {
-        guard let topic = context.parameters.get("topic"), TopicName.isValid(topic) else {
+        guard let topic = context.parameters.get("topic"), KafkaTopicName.isValid(topic) else {
             throw HTTPError(
                 .badRequest,
                 message: "invalid topic name: use 1 to 249 characters of a-z, A-Z, 0-9, '.', '_' and '-' (not \".\" or \"..\")"
@@ -112,22 +112,5 @@ struct Failure: HTTPResponseError {
         var response = try context.responseEncoder.encode(body, from: request, context: context)
         response.status = self.status
         return response
-    }
-}
-
-/// Kafka's rule for topic names: 1 to 249 characters of `a-z`, `A-Z`, `0-9`, `.`, `_`
-/// and `-`, and neither `.` nor `..`.
-enum TopicName {
-    static func isValid(_ name: String) -> Bool {
-        guard !name.isEmpty, name.utf8.count <= 249, name != ".", name != ".." else { return false }
-        return name.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
-                true
-            default:
-                false
-            }
-        }
     }
 }

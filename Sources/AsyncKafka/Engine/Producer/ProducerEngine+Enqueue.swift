@@ -147,7 +147,7 @@ extension ProducerEngine {
             throw KafkaError(code: .invalidArgument, message: "invalid partition \(partition) for \(message.pointee.topic)")
         }
         // The topic name is checked once, when its handle is created (TopicHandleCache).
-        if !message.pointee.headers.isEmpty { try KafkaNameValidation.validateHeaders(message.pointee.headers) }
+        if !message.pointee.headers.isEmpty { try KafkaHeader.validateNames(message.pointee.headers) }
     }
 
     private static func makeHeaders(_ headers: [KafkaHeader]) throws(KafkaError) -> OpaquePointer? {
