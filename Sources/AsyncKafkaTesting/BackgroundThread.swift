@@ -1,3 +1,5 @@
+import AsyncKafka
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -13,29 +15,23 @@ import Darwin
 /// most: otherwise the cluster would be torn down mid-destruction, and leak checkers report
 /// what it had not freed yet.
 enum BackgroundThread {
-    private final class Work {
-        let body: () -> Void
-        init(_ body: @escaping () -> Void) { self.body = body }
-    }
-
-    /// Runs `body` on a new detached thread; if no thread can be started, runs it here.
+    /// Runs `body` on a new thread of its own; if no thread can be started, runs it here.
     static func run(_ body: @escaping @Sendable () -> Void) {
         let pending = PendingWork.shared
         pending.begin()
-        let work = Unmanaged.passRetained(Work(body)).toOpaque()
-        var thread = pthread_t()
-        let started = pthread_create(&thread, nil, { raw in
-            guard let raw else { return nil }
-            Unmanaged<Work>.fromOpaque(raw).takeRetainedValue().body()
-            PendingWork.shared.end()
-            return nil
-        }, work)
-        guard started == 0 else {
-            Unmanaged<Work>.fromOpaque(work).takeRetainedValue().body()
+        let thread = ClientThread(name: "ak:cleanup")
+        do {
+            try thread.start { .untilWoken }
+        } catch {
+            body()
             pending.end()
             return
         }
-        pthread_detach(thread)
+        thread.submit {
+            body()
+            PendingWork.shared.end()
+            thread.stop()
+        }
     }
 }
 

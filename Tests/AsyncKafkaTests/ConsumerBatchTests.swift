@@ -79,7 +79,7 @@ struct ConsumerBatchTests {
             count += 1
             if count % 250 == 0 {
                 // A deliberately slow loop: look at what waits while it "works".
-                let (streamBatches, librdkafkaMessages) = try await consumer.engine.perform { engine, resources in
+                let (streamBatches, librdkafkaMessages) = try await consumer.engine.run { engine, resources in
                     (engine.maxBufferedBatches - engine.credits.load(ordering: .relaxed), Int(rd_kafka_queue_length(resources.queue)))
                 }
                 #expect(streamBatches <= 2)

@@ -45,7 +45,7 @@ public final class KafkaAdminClient: Sendable {
     public func metadata(timeout: Duration = .seconds(30)) async throws(KafkaError) -> KafkaClusterMetadata {
         let milliseconds = Int32(clamping: max(1, timeout.wholeMilliseconds))
         let negotiation = self.engine.negotiation
-        return try await self.engine.perform { rk throws(KafkaError) in
+        return try await self.engine.runBlockingCall { rk throws(KafkaError) in
             var metadata: UnsafePointer<rd_kafka_metadata>?
             let err = rd_kafka_metadata(rk, 1, nil, &metadata, milliseconds)
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {

@@ -40,7 +40,7 @@ public struct KafkaSASLConfiguration: Sendable, Hashable, CustomStringConvertibl
         /// The mechanisms the running librdkafka was built with (from its `builtin.features`:
         /// `sasl_plain`, `sasl_scram`, `sasl_oauthbearer`).
         public static var builtIn: [Mechanism] {
-            let features = KafkaCompression.builtinFeatures()
+            let features = Librdkafka.builtinFeatures()
             return Self.allCases.filter { mechanism in
                 switch mechanism {
                 case .plain: features.contains("sasl_plain")

@@ -59,7 +59,7 @@ public struct KafkaTLSConfiguration: Sendable, Hashable, CustomStringConvertible
 
     /// Whether the running librdkafka was built with TLS support (`ssl` in its `builtin.features`).
     public static var isBuiltIn: Bool {
-        KafkaCompression.builtinFeatures().contains("ssl")
+        Librdkafka.builtinFeatures().contains("ssl")
     }
 
     /// The librdkafka properties these settings stand for.

@@ -17,7 +17,7 @@ extension KafkaConsumer {
                 configurationKey: "group.id"
             )
         }
-        return try await self.engine.perform { _, resources throws(KafkaError) in
+        return try await self.engine.run { _, resources throws(KafkaError) in
             guard let metadata = rd_kafka_consumer_group_metadata(resources.handle.pointer) else {
                 throw KafkaError(code: .librdkafka, message: "librdkafka returned no consumer group metadata")
             }

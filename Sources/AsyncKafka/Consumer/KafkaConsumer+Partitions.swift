@@ -3,14 +3,14 @@ import CRdKafka
 extension KafkaConsumer {
     /// The partitions currently assigned to this consumer (by ``assign(_:)`` or by the group).
     public func assignment() async throws(KafkaError) -> [KafkaTopicPartition] {
-        try await self.engine.perform { engine, resources throws(KafkaError) in
+        try await self.engine.run { engine, resources throws(KafkaError) in
             try engine.assignedPartitions(resources)
         }
     }
 
     /// Stops reading every assigned partition (the counterpart of ``assign(_:)``).
     public func unassign() async throws(KafkaError) {
-        try await self.engine.perform { engine, resources throws(KafkaError) in
+        try await self.engine.run { engine, resources throws(KafkaError) in
             engine.storeConsumedOffsets(resources)
             let err = rd_kafka_assign(resources.handle.pointer, nil)
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "unassign") }
@@ -30,7 +30,7 @@ extension KafkaConsumer {
             throw KafkaError(code: .invalidArgument, message: "cannot seek \(partition): use an offset, .beginning or .end")
         }
         let milliseconds = Int32(clamping: timeout.wholeMilliseconds)
-        try await self.engine.perform { engine, resources throws(KafkaError) in
+        try await self.engine.run { engine, resources throws(KafkaError) in
             try engine.seek(partitions, resources: resources, timeoutMilliseconds: milliseconds)
         }
     }
@@ -66,7 +66,7 @@ extension KafkaConsumer {
         timeout: Duration = .seconds(10)
     ) async throws(KafkaError) -> [KafkaTopicPartition] {
         let milliseconds = Int32(clamping: timeout.wholeMilliseconds)
-        return try await self.engine.perform { _, resources throws(KafkaError) in
+        return try await self.engine.run { _, resources throws(KafkaError) in
             let list = TopicPartitionList(capacity: partitions.count)
             for partition in partitions {
                 list.add(topic: partition.topic, partition: partition.partition, offset: timestamp.millisecondsSince1970)
@@ -83,7 +83,7 @@ extension KafkaConsumer {
     /// Messages already waiting in the stream (at most
     /// ``KafkaConsumerConfiguration/maxBufferedBatches`` batches) are still handed out.
     public func pause(_ partitions: [KafkaTopicPartition]) async throws(KafkaError) {
-        try await self.engine.perform { _, resources throws(KafkaError) in
+        try await self.engine.run { _, resources throws(KafkaError) in
             let list = TopicPartitionList(partitions.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) })
             let err = rd_kafka_pause_partitions(resources.handle.pointer, list.pointer)
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "pause") }
@@ -93,7 +93,7 @@ extension KafkaConsumer {
 
     /// Fetches `partitions` again after ``pause(_:)``.
     public func resume(_ partitions: [KafkaTopicPartition]) async throws(KafkaError) {
-        try await self.engine.perform { _, resources throws(KafkaError) in
+        try await self.engine.run { _, resources throws(KafkaError) in
             let list = TopicPartitionList(partitions.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) })
             let err = rd_kafka_resume_partitions(resources.handle.pointer, list.pointer)
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "resume") }
@@ -110,7 +110,7 @@ extension KafkaConsumer {
         timeout: Duration = .seconds(10)
     ) async throws(KafkaError) -> [KafkaTopicPartition] {
         let milliseconds = Int32(clamping: timeout.wholeMilliseconds)
-        return try await self.engine.perform { _, resources throws(KafkaError) in
+        return try await self.engine.run { _, resources throws(KafkaError) in
             let list = TopicPartitionList(partitions.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) })
             // librdkafka 2.0.2 waits for a broker state change when the group coordinator is not
             // known yet, and may miss the moment it becomes known: ask in short rounds instead.
@@ -130,7 +130,7 @@ extension KafkaConsumer {
     /// The next offset the loop will read per partition: after the last message it consumed,
     /// or librdkafka's fetch position before it consumed any (`.unset` when unknown).
     public func position(_ partitions: [KafkaTopicPartition]) async throws(KafkaError) -> [KafkaTopicPartition] {
-        try await self.engine.perform { engine, resources throws(KafkaError) in
+        try await self.engine.run { engine, resources throws(KafkaError) in
             engine.storeConsumedOffsets(resources)
             return try engine.positions(partitions, resources)
         }
@@ -143,7 +143,7 @@ extension KafkaConsumer {
         timeout: Duration = .seconds(10)
     ) async throws(KafkaError) -> KafkaWatermarks {
         let milliseconds = Int32(clamping: timeout.wholeMilliseconds)
-        return try await self.engine.perform { _, resources throws(KafkaError) in
+        return try await self.engine.run { _, resources throws(KafkaError) in
             var low: Int64 = -1
             var high: Int64 = -1
             let err = rd_kafka_query_watermark_offsets(

@@ -96,7 +96,7 @@ public actor KafkaConsumer {
         }
         // A name starting with `^` is a regular expression, not a topic name.
         for topic in topics where !topic.hasPrefix("^") { try KafkaTopicName.validate(topic) }
-        try await self.engine.perform { _, resources throws(KafkaError) in
+        try await self.engine.run { _, resources throws(KafkaError) in
             let list = TopicPartitionList(capacity: topics.count)
             for topic in topics { list.add(topic: topic, partition: -1, offset: KafkaOffset.stored.rawValue) }
             let err = rd_kafka_subscribe(resources.handle.pointer, list.pointer)
@@ -110,7 +110,7 @@ public actor KafkaConsumer {
     ///
     /// The consumer stays open; ``close()`` also leaves the group.
     public func unsubscribe() async throws(KafkaError) {
-        try await self.engine.perform { _, resources throws(KafkaError) in
+        try await self.engine.run { _, resources throws(KafkaError) in
             let err = rd_kafka_unsubscribe(resources.handle.pointer)
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "unsubscribe") }
         }
@@ -118,7 +118,7 @@ public actor KafkaConsumer {
 
     /// The topics (and `^` patterns) this consumer is subscribed to; empty when it is not subscribed.
     public func subscription() async throws(KafkaError) -> [String] {
-        try await self.engine.perform { _, resources throws(KafkaError) in
+        try await self.engine.run { _, resources throws(KafkaError) in
             var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
             let err = rd_kafka_subscription(resources.handle.pointer, &list)
             defer { if let list { rd_kafka_topic_partition_list_destroy(list) } }
@@ -141,7 +141,7 @@ public actor KafkaConsumer {
                 throw KafkaError(code: .invalidArgument, message: "invalid start offset for \(partition)")
             }
         }
-        try await self.engine.perform { engine, resources throws(KafkaError) in
+        try await self.engine.run { engine, resources throws(KafkaError) in
             engine.offsetStore.forget(partitions)
             let list = TopicPartitionList(partitions)
             let err = rd_kafka_assign(resources.handle.pointer, list.pointer)

@@ -96,7 +96,7 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
                 self.index += 1
                 return message
             }
-            return try await self.nextBatch(isolation: actor)
+            return try await self.nextFromStream(isolation: actor)
         }
 
         /// The next message, or `nil` once the consumer is closing or the task is cancelled.
@@ -122,7 +122,7 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
             return end - start == 1 ? [first] : Array(self.batch[start..<end])
         }
 
-        private mutating func nextBatch(isolation actor: isolated (any Actor)?) async throws(KafkaError) -> KafkaMessage? {
+        private mutating func nextFromStream(isolation actor: isolated (any Actor)?) async throws(KafkaError) -> KafkaMessage? {
             guard self.batches != nil else {
                 if self.lifetime.ownsStream { return nil }
                 throw KafkaError(code: .alreadyIterating, message: "the consumer's messages are already being iterated")

@@ -49,7 +49,14 @@ enum ClientCallbacks {
     static let statistics: @convention(c) (OpaquePointer?, UnsafeMutablePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Int32 = {
         _, json, length, opaque in
         guard let json, let bridge = CallbackBridge.from(opaque) else { return 0 }
-        bridge.statistics.emit(json: UnsafeRawBufferPointer(start: json, count: length), logger: bridge.logger)
+        bridge.statistics.emit {
+            do {
+                return try KafkaStatistics(json: UnsafeRawBufferPointer(start: json, count: length))
+            } catch {
+                bridge.logger.debug("librdkafka statistics not decoded", metadata: ["kafka.error": "\(error)"])
+                return nil
+            }
+        }
         return 0  // librdkafka frees the JSON
     }
 

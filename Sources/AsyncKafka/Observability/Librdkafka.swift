@@ -24,4 +24,15 @@ public enum Librdkafka {
             )
         }
     }
+
+    /// librdkafka's `builtin.features` (compression codecs, TLS, SASL mechanisms), such as `["gzip", "snappy", "ssl", …]`.
+    static func builtinFeatures() -> Set<String> {
+        guard let conf = rd_kafka_conf_new() else { return [] }
+        defer { rd_kafka_conf_destroy(conf) }
+        var size = 0
+        guard rd_kafka_conf_get(conf, "builtin.features", nil, &size) == RD_KAFKA_CONF_OK, size > 0 else { return [] }
+        var buffer = [CChar](repeating: 0, count: size)
+        guard rd_kafka_conf_get(conf, "builtin.features", &buffer, &size) == RD_KAFKA_CONF_OK else { return [] }
+        return Set(String(cBuffer: buffer).split(separator: ",").map(String.init))
+    }
 }

@@ -38,18 +38,7 @@ public struct KafkaCompression: RawRepresentable, Sendable, Hashable, CaseIterab
     /// Creating a producer with a codec that is not built in throws
     /// ``KafkaError/Code/invalidConfiguration`` naming `compression.type`.
     public static var builtIn: [KafkaCompression] {
-        let features = Self.builtinFeatures()
+        let features = Librdkafka.builtinFeatures()
         return Self.allCases.filter { $0 == .none || features.contains($0.rawValue) }
-    }
-
-    /// librdkafka's `builtin.features`, such as `["gzip", "snappy", "ssl", …]`.
-    static func builtinFeatures() -> Set<String> {
-        guard let conf = rd_kafka_conf_new() else { return [] }
-        defer { rd_kafka_conf_destroy(conf) }
-        var size = 0
-        guard rd_kafka_conf_get(conf, "builtin.features", nil, &size) == RD_KAFKA_CONF_OK, size > 0 else { return [] }
-        var buffer = [CChar](repeating: 0, count: size)
-        guard rd_kafka_conf_get(conf, "builtin.features", &buffer, &size) == RD_KAFKA_CONF_OK else { return [] }
-        return Set(String(cBuffer: buffer).split(separator: ",").map(String.init))
     }
 }

@@ -63,7 +63,7 @@ final class AdminEngine: @unchecked Sendable {
     // MARK: Jobs
 
     /// Runs `body` with the handle on ``callThread`` (for blocking calls such as `rd_kafka_metadata`).
-    func perform<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws(KafkaError) -> T) async throws(KafkaError) -> T {
+    func runBlockingCall<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws(KafkaError) -> T) async throws(KafkaError) -> T {
         let result: Result<T, KafkaError> = await withCheckedContinuation { continuation in
             self.core.thread.submit {
                 guard let handle = self.confined.value.resources?.handle else {

@@ -219,7 +219,7 @@ final class ConsumerEngine: @unchecked Sendable {
 
     /// Runs `body` on the thread with the open consumer's resources, and returns its result;
     /// throws ``stoppedError`` once the consumer is closing.
-    func perform<T: Sendable>(
+    func run<T: Sendable>(
         _ body: @escaping @Sendable (ConsumerEngine, Resources) throws(KafkaError) -> T
     ) async throws(KafkaError) -> T {
         try await self.core.run { () throws(KafkaError) -> T in

@@ -34,8 +34,9 @@ final class CallbackBridge: @unchecked Sendable {
     let errorLog: ClientErrorLog
     /// Whether a log line or error event reported a failed ApiVersion request.
     let negotiation = BrokerNegotiation()
-    /// The observers of the client's statistics; their streams end when the handle is destroyed.
-    let statistics = StatisticsBroadcaster()
+    /// The observers of the client's statistics (the newest 16 snapshots are kept for a slow
+    /// reader); their streams end when the handle is destroyed.
+    let statistics = EventBroadcaster<KafkaStatistics>(bufferLimit: 16)
     /// The engine; set once by ``attach(_:)`` before the client's thread starts, which orders
     /// the write before every callback (all are served on that thread, or by the producer's
     /// senders, which exist only after the engine does).

@@ -6,7 +6,8 @@ import Glibc
 import Darwin
 #endif
 
-/// A dedicated OS thread that runs one client's librdkafka work.
+/// A dedicated OS thread that runs one client's librdkafka work (and, through `package`
+/// access, the embedded broker's blocking clean-up in AsyncKafkaTesting).
 ///
 /// Every blocking librdkafka call of a client (serving its queues,
 /// subscribe/assign, close, flush, destroy) runs here, never on Swift's
@@ -16,9 +17,9 @@ import Darwin
 /// stream's consumer handing back a credit. Each time it wakes it runs the
 /// queued jobs, then asks its delegate to serve the queues; the delegate says
 /// how long the thread may sleep next.
-final class ClientThread: @unchecked Sendable {
+package final class ClientThread: @unchecked Sendable {
     /// How long the thread may sleep before serving again.
-    enum Sleep {
+    package enum Sleep {
         /// Until ``ClientThread/wake()`` or a job arrives.
         case untilWoken
         /// At most this many milliseconds (a safety net while an operation winds down).
@@ -42,7 +43,7 @@ final class ClientThread: @unchecked Sendable {
     /// Set (under `mutex`) once ``start(serve:)`` has created the thread.
     private var started = false
 
-    init(name: String) {
+    package init(name: String) {
         self.name = name
         pthread_mutex_init(self.mutex, nil)
         pthread_mutex_init(self.lateJobs, nil)
@@ -61,7 +62,7 @@ final class ClientThread: @unchecked Sendable {
     /// Starts the thread. `serve` runs on it after every wake-up, until ``stop()``.
     ///
     /// The thread keeps `serve` (and what it captures) alive until it exits.
-    func start(serve: @escaping () -> Sleep) throws(KafkaError) {
+    package func start(serve: @escaping () -> Sleep) throws(KafkaError) {
         let context = Unmanaged.passRetained(Context(thread: self, serve: serve)).toOpaque()
         var handle = pthread_t()
         let result = pthread_create(&handle, nil, { raw in
@@ -129,7 +130,7 @@ final class ClientThread: @unchecked Sendable {
     /// Once the thread has exited (the client is closed), `job` runs at once on
     /// the caller's thread, serialised with other late jobs; by then the client
     /// holds no librdkafka objects, so such jobs only report that it is closed.
-    func submit(_ job: @escaping @Sendable () -> Void) {
+    package func submit(_ job: @escaping @Sendable () -> Void) {
         pthread_mutex_lock(self.mutex)
         guard !self.exited else {
             pthread_mutex_unlock(self.mutex)
@@ -147,7 +148,7 @@ final class ClientThread: @unchecked Sendable {
     }
 
     /// Asks the thread to exit once the jobs already submitted have run.
-    func stop() {
+    package func stop() {
         pthread_mutex_lock(self.mutex)
         self.stopRequested = true
         pthread_cond_signal(self.condition)

@@ -1,14 +1,18 @@
 import Synchronization
 
-/// Hands each event to every current observer stream: ``KafkaConsumer/rebalanceEvents`` and
-/// ``KafkaConsumer/errors``.
+/// Hands each event of a client to its observers: streams (``KafkaConsumer/rebalanceEvents``,
+/// ``KafkaConsumer/errors``, the clients' `statistics`) and synchronous reporters
+/// (``KafkaStatisticsMetrics``).
 ///
 /// Each ``subscribe()`` gives a new stream that sees the events from then on; a slow observer
 /// keeps the newest `bufferLimit` and loses older ones, so a client never waits for its
-/// observers. ``finish()`` ends every stream (the client is closed) and every later one at once.
+/// observers. An event that is costly to make (a statistics snapshot decoded from JSON) is
+/// made only when someone observes (``emit(making:)``). ``finish()`` ends every stream (the
+/// client is closed), drops the reporters, and ends every later stream at once.
 final class EventBroadcaster<Event: Sendable>: Sendable {
     private struct State {
-        var observers: [Int: AsyncStream<Event>.Continuation] = [:]
+        var streams: [Int: AsyncStream<Event>.Continuation] = [:]
+        var reporters: [Int: @Sendable (Event) -> Void] = [:]
         var nextID = 0
         var finished = false
     }
@@ -26,7 +30,7 @@ final class EventBroadcaster<Event: Sendable>: Sendable {
         let registered = self.state.withLock { state -> Int? in
             guard !state.finished else { return nil }
             defer { state.nextID += 1 }
-            state.observers[state.nextID] = continuation
+            state.streams[state.nextID] = continuation
             return state.nextID
         }
         guard let registered else {
@@ -34,22 +38,41 @@ final class EventBroadcaster<Event: Sendable>: Sendable {
             return stream
         }
         continuation.onTermination = { [weak self] _ in
-            self?.state.withLock { _ = $0.observers.removeValue(forKey: registered) }
+            self?.state.withLock { _ = $0.streams.removeValue(forKey: registered) }
         }
         return stream
     }
 
-    func emit(_ event: Event) {
-        for observer in self.state.withLock({ Array($0.observers.values) }) { observer.yield(event) }
+    /// Adds a reporter, called on the emitting thread with every event until ``finish()``.
+    func addReporter(_ reporter: @escaping @Sendable (Event) -> Void) {
+        self.state.withLock { state in
+            guard !state.finished else { return }
+            state.reporters[state.nextID] = reporter
+            state.nextID += 1
+        }
     }
 
-    /// Ends every stream: the client is closed.
+    func emit(_ event: Event) {
+        self.emit(making: { event })
+    }
+
+    /// Hands the event `make` returns to every observer; calls `make` only when there is one
+    /// (a `nil` event is dropped).
+    func emit(making make: () -> Event?) {
+        let (streams, reporters) = self.state.withLock { (Array($0.streams.values), Array($0.reporters.values)) }
+        guard !streams.isEmpty || !reporters.isEmpty, let event = make() else { return }
+        for reporter in reporters { reporter(event) }
+        for stream in streams { stream.yield(event) }
+    }
+
+    /// Ends every stream and drops the reporters: the client is closed.
     func finish() {
-        let observers = self.state.withLock { state in
+        let streams = self.state.withLock { state in
             state.finished = true
-            defer { state.observers = [:] }
-            return Array(state.observers.values)
+            state.reporters = [:]
+            defer { state.streams = [:] }
+            return Array(state.streams.values)
         }
-        for observer in observers { observer.finish() }
+        for stream in streams { stream.finish() }
     }
 }
