@@ -69,7 +69,7 @@ struct ConsumerBatchTests {
         await producer.close()
 
         var configuration = cluster.consumerConfiguration()
-        configuration.batchSize = 100
+        configuration.maxMessagesPerBatch = 100
         configuration.maxBufferedBatches = 2
         configuration.properties["queued.max.messages.kbytes"] = "1024"
         let consumer = try await KafkaConsumer.assigned(to: (0..<8).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) }, configuration: configuration)

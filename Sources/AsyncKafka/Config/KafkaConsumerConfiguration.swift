@@ -22,11 +22,12 @@ public struct KafkaConsumerConfiguration: KafkaClientConfiguration {
     /// (see ``KafkaSASLConfiguration/oauthBearer`` and ``KafkaOAuthBearerTokenProvider``).
     public var oauthBearerTokenProvider: KafkaOAuthBearerTokenProvider?
 
-    /// How many messages the consumer hands from librdkafka to the message stream at once (at most).
+    /// The most messages the consumer hands from librdkafka to the message stream at once
+    /// (in Java's client, `max.poll.records`).
     ///
     /// Larger batches cost fewer hand-offs; the default, 1,024, already makes
     /// the hand-off negligible.
-    public var batchSize: Int = 1024
+    public var maxMessagesPerBatch: Int = 1024
 
     /// Whether the consumer stores each message's offset once your loop has consumed it,
     /// that is, asked for the next one. Default `true`.
@@ -44,8 +45,8 @@ public struct KafkaConsumerConfiguration: KafkaClientConfiguration {
     /// How many batches may wait in the message stream before the consumer
     /// stops taking messages from librdkafka (back-pressure).
     ///
-    /// Together with ``batchSize`` this bounds what the stream buffers:
-    /// at most `batchSize × maxBufferedBatches` messages (8,192 by default),
+    /// Together with ``maxMessagesPerBatch`` this bounds what the stream buffers:
+    /// at most `maxMessagesPerBatch × maxBufferedBatches` messages (8,192 by default),
     /// on top of librdkafka's own prefetch queue (`queued.max.messages.kbytes`).
     public var maxBufferedBatches: Int = 8
 
@@ -125,7 +126,7 @@ public struct KafkaConsumerConfiguration: KafkaClientConfiguration {
 extension KafkaConsumerConfiguration {
     /// A textual form with every secret redacted.
     public var description: String {
-        "KafkaConsumerConfiguration(batchSize: \(self.batchSize), maxBufferedBatches: \(self.maxBufferedBatches), "
+        "KafkaConsumerConfiguration(maxMessagesPerBatch: \(self.maxMessagesPerBatch), maxBufferedBatches: \(self.maxBufferedBatches), "
             + "closeTimeout: \(self.closeTimeout), enableAutoOffsetStore: \(self.enableAutoOffsetStore), failOnMissingTopic: \(self.failOnMissingTopic), "
             + "failAfterBrokersDown: \(self.failAfterBrokersDown.map { "\($0)" } ?? "nil"), "
             + "properties: \(self.redactedProperties))"

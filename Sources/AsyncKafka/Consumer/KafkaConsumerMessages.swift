@@ -9,7 +9,7 @@ import Synchronization
 /// ```
 ///
 /// Messages cross from librdkafka in batches (up to
-/// ``KafkaConsumerConfiguration/batchSize``); the iterator hands them out one
+/// ``KafkaConsumerConfiguration/maxMessagesPerBatch``); the iterator hands them out one
 /// by one without any further synchronisation.
 ///
 /// - The sequence can be iterated **once**: a second iterator throws

@@ -21,7 +21,7 @@ struct FaultMaxPollTests {
         configuration.properties["max.poll.interval.ms"] = "3000"
         configuration.properties["heartbeat.interval.ms"] = "300"
         // A small stream, so that a stuck loop soon leaves librdkafka unpolled.
-        configuration.batchSize = 10
+        configuration.maxMessagesPerBatch = 10
         configuration.maxBufferedBatches = 1
         let tally = NumberTally(expected: total)
 

@@ -111,7 +111,7 @@ final class ConsumerEngine: @unchecked Sendable {
         core.wakeThread(on: commitQueue)
 
         self.core = core
-        let batchSize = max(1, configuration.batchSize)
+        let batchSize = max(1, configuration.maxMessagesPerBatch)
         self.confined = ThreadBound(
             Confined(
                 machine: StateMachine(resources: Resources(handle: core.handle, queue: queue, commitQueue: commitQueue)),

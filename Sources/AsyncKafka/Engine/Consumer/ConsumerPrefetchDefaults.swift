@@ -3,7 +3,7 @@
 /// With librdkafka's own defaults a consumer that falls behind prefetches until its
 /// queue holds 100,000 messages (`queued.min.messages`), and each fetch response may
 /// carry 50 MB (`fetch.max.bytes`); one round of responses can overshoot the count by
-/// far, in a plain C consumer too. AsyncKafka buffers up to ``KafkaConsumerConfiguration/batchSize``
+/// far, in a plain C consumer too. AsyncKafka buffers up to ``KafkaConsumerConfiguration/maxMessagesPerBatch``
 /// × ``KafkaConsumerConfiguration/maxBufferedBatches`` messages of its own, and its
 /// ``FetcherWakeUp`` resumes fetching as soon as the queue drains, so a smaller
 /// prefetch costs no throughput. The benchmark's *memory* rows (AsyncKafka defaults
