@@ -92,9 +92,15 @@ struct Demo: AsyncParsableCommand {
             var finished = 0
             while finished < 2, let outcome = try await group.next() {
                 switch outcome {
-                case .sent(let count): sent = count; finished += 1
-                case .received(let result): tally = result; finished += 1
-                case .timedOut: timedOut = true; group.cancelAll()
+                case .sent(let count):
+                    sent = count
+                    finished += 1
+                case .received(let result):
+                    tally = result
+                    finished += 1
+                case .timedOut:
+                    timedOut = true
+                    group.cancelAll()
                 case .cancelled: break
                 }
             }

@@ -97,7 +97,8 @@ extension EmbeddedKafkaCluster {
         low: Int64?,
         high: Int64?
     ) throws(EmbeddedKafkaError) {
-        let operation = "setPartitionFollowerWatermarks(topic: \"\(topic)\", partition: \(partition),"
+        let operation =
+            "setPartitionFollowerWatermarks(topic: \"\(topic)\", partition: \(partition),"
             + " low: \(Self.text(low)), high: \(Self.text(high)))"
         try Self.validateTopicName(topic, operation: operation)
         let partitionID = try Self.validatePartition(partition, operation: operation)

@@ -142,7 +142,7 @@ extension ConsumeCommand {
     static func store(_ message: KafkaMessage, in consumer: KafkaConsumer) throws(KafkaError) {
         do {
             try consumer.store(message)
-        } catch where error.code == .partitionNotAssigned {
+        } catch  where error.code == .partitionNotAssigned {
             // A rebalance moved the partition to another member, which reads the message again.
         }
     }

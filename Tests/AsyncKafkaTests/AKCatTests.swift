@@ -84,8 +84,10 @@ struct AKCatTests {
         let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("akcat-group", partitions: 2)
         _ = try await cluster.produce(["a", "b"], to: topic, partition: 0)
         let consumed = try await AKCatProcess.run(
-            ["consume", "-b", cluster.bootstrapServers, "-t", topic, "-g", Unique.name("akcat-group"),
-             "--from-beginning", "--count", "2", "-X", "session.timeout.ms=6000"]
+            [
+                "consume", "-b", cluster.bootstrapServers, "-t", topic, "-g", Unique.name("akcat-group"),
+                "--from-beginning", "--count", "2", "-X", "session.timeout.ms=6000",
+            ]
         )
         #expect(consumed.status == 0, "stderr: \(consumed.error)")
         #expect(consumed.outputLines == ["a", "b"])
@@ -99,8 +101,10 @@ struct AKCatTests {
         var offsets: [[Int?]] = []
         for _ in 0..<2 {
             let consumed = try await AKCatProcess.run(
-                ["consume", "-b", cluster.bootstrapServers, "-t", topic, "-g", group, "--from-beginning",
-                 "--count", "3", "--format", "json", "-X", "session.timeout.ms=6000"]
+                [
+                    "consume", "-b", cluster.bootstrapServers, "-t", topic, "-g", group, "--from-beginning",
+                    "--count", "3", "--format", "json", "-X", "session.timeout.ms=6000",
+                ]
             )
             #expect(consumed.status == 0, "stderr: \(consumed.error)")
             offsets.append(try consumed.outputLines.map { try Self.object($0)["offset"] as? Int })
@@ -116,8 +120,10 @@ struct AKCatTests {
         var offsets: [[Int?]] = []
         for start in ["beginning", "stored"] {
             let consumed = try await AKCatProcess.run(
-                ["consume", "-b", cluster.bootstrapServers, "-t", topic, "-p", "0", "-o", start,
-                 "--count", "3", "--format", "json", "-X", group]
+                [
+                    "consume", "-b", cluster.bootstrapServers, "-t", topic, "-p", "0", "-o", start,
+                    "--count", "3", "--format", "json", "-X", group,
+                ]
             )
             #expect(consumed.status == 0, "stderr: \(consumed.error)")
             offsets.append(try consumed.outputLines.map { try Self.object($0)["offset"] as? Int })

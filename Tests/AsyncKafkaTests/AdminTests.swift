@@ -142,7 +142,9 @@ struct AdminIntegrationTests {
         let servers = try #require(Self.bootstrapServers)
         let admin = try KafkaAdminClient(configuration: .init(bootstrapServers: servers))
         let topic = Unique.name("asynckafka-admin")
-        let created = try await admin.createTopics([KafkaNewTopic(name: topic, partitions: 3, replicationFactor: 1, configs: ["retention.ms": "3600000"])])
+        let created = try await admin.createTopics([
+            KafkaNewTopic(name: topic, partitions: 3, replicationFactor: 1, configs: ["retention.ms": "3600000"])
+        ])
         #expect(created.map(\.name) == [topic] && created[0].error == nil)
         let again = try await admin.createTopics([KafkaNewTopic(name: topic, partitions: 3, replicationFactor: 1)])
         #expect(again.first?.error != nil)  // TOPIC_ALREADY_EXISTS

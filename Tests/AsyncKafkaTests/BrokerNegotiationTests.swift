@@ -13,12 +13,15 @@ struct BrokerNegotiationTests {
                 + "security.protocol configuration (connecting to a SSL listener?) or broker version is < 0.10"
         )
         #expect(negotiation.hasFailed)
-        #expect(BrokerNegotiation.reportsFailure("b:9092/1: ApiVersionRequest failed: Local: Timed out: probably due to broker version < 0.10"))
+        #expect(
+            BrokerNegotiation.reportsFailure("b:9092/1: ApiVersionRequest failed: Local: Timed out: probably due to broker version < 0.10"))
     }
 
-    @Test("the hint names an old librdkafka only below 2.1", arguments: [
-        (Int32(0x0200_02FF), "2.0.2", true), (0x0201_00FF, "2.1.0", false), (0x020C_00FF, "2.12.0", false),
-    ])
+    @Test(
+        "the hint names an old librdkafka only below 2.1",
+        arguments: [
+            (Int32(0x0200_02FF), "2.0.2", true), (0x0201_00FF, "2.1.0", false), (0x020C_00FF, "2.12.0", false),
+        ])
     func hintByVersion(version: Int32, text: String, namesOldLibrary: Bool) {
         let hint = BrokerNegotiation.timeoutHint(version: version, versionString: text)
         #expect(hint.contains("security.protocol"))

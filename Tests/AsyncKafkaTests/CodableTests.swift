@@ -40,7 +40,8 @@ struct CodableTests {
         try await producer.send(encodable: "hello", topic: topic, partition: 0, encoder: UppercaseTextCoder())
         await producer.close()
 
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let messages = try await collect(3, from: consumer)
         await consumer.close()
 

@@ -13,7 +13,9 @@ struct ConsumerBatchTests {
         for result in await producer.send(contentsOf: sent) { _ = try result.get() }
         await producer.close()
 
-        let consumer = try await KafkaConsumer.assigned(to: (0..<4).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) }, configuration: cluster.consumerConfiguration())
+        let consumer = try await KafkaConsumer.assigned(
+            to: (0..<4).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) },
+            configuration: cluster.consumerConfiguration())
         var received: [KafkaMessage] = []
         var largest = 0
         for try await batch in consumer.batches(maxCount: 100, maxWait: .milliseconds(20)) {
@@ -72,7 +74,8 @@ struct ConsumerBatchTests {
         configuration.maxMessagesPerBatch = 100
         configuration.maxBufferedBatches = 2
         configuration.properties["queued.max.messages.kbytes"] = "1024"
-        let consumer = try await KafkaConsumer.assigned(to: (0..<8).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) }, configuration: configuration)
+        let consumer = try await KafkaConsumer.assigned(
+            to: (0..<8).map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) }, configuration: configuration)
         var count = 0
         var deepestLibrdkafkaQueue = 0
         for try await _ in consumer.messages {

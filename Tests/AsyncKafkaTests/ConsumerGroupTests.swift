@@ -98,7 +98,8 @@ struct ConsumerGroupTests {
         _ = try await cluster.produce(["x"], to: topic, partition: 0)
         var configuration = cluster.consumerConfiguration()
         configuration.enableAutoOffsetStore = false
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: configuration)
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: configuration)
         let stranger = KafkaMessage(topic: topic, partition: 1, offset: 0, value: nil)
         let error = #expect(throws: KafkaError.self) { try consumer.store(stranger) }
         #expect(error?.code == .partitionNotAssigned)
@@ -176,7 +177,10 @@ struct SubscriptionTests {
         try await consumer.unsubscribe()
         var revoked: [KafkaTopicPartition] = []
         for await event in events {
-            if case .revoked(let partitions) = event { revoked = partitions; break }
+            if case .revoked(let partitions) = event {
+                revoked = partitions
+                break
+            }
         }
         #expect(revoked.map(\.partition) == [0])
         #expect(try await consumer.subscription() == [])

@@ -16,7 +16,8 @@ struct ConsumerPositionTests {
         _ = try await cluster.produce((0..<count).map { "m\($0)" }, to: topic)
         var configuration = cluster.consumerConfiguration()
         configuration.properties.merge(properties) { _, new in new }
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: configuration)
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: configuration)
         return (cluster, consumer, topic)
     }
 

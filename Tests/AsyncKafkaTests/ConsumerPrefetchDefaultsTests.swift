@@ -51,7 +51,9 @@ struct ConsumerPrefetchDefaultsTests {
         await producer.close()
 
         // Kafka returns the first record batch of a fetch even when it exceeds fetch.max.bytes.
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration(group: nil))
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)],
+            configuration: cluster.consumerConfiguration(group: nil))
         let received = try await collect(1, from: consumer)
         #expect(received.first?.value?.count == value.count)
         #expect(received.first?.value.map { $0.allSatisfy { $0 == 0x5A } } == true)

@@ -134,7 +134,8 @@ struct ExplicitOffsetTests {
         var configuration = cluster.consumerConfiguration(group: group)
         configuration.enableAutoOffsetStore = autoStore
 
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)], configuration: configuration)
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)], configuration: configuration)
         var iterator = consumer.messages.makeAsyncIterator()
         var held: KafkaMessage?
         for _ in 0..<5 { held = try await iterator.next() }
@@ -165,7 +166,8 @@ struct ExplicitOffsetTests {
             #expect(configuration.properties["enable.auto.offset.store"] == nil)
             #expect(configuration.description.contains("enableAutoOffsetStore: false"))
         }
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)], configuration: configuration)
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .stored)], configuration: configuration)
         var iterator = consumer.messages.makeAsyncIterator()
         for _ in 0..<4 { _ = try await iterator.next() }  // three consumed, the fourth in hand
         try await consumer.commit()
@@ -220,7 +222,8 @@ extension ExplicitOffsetTests {
         let group = Unique.name("group")
         var configuration = cluster.consumerConfiguration(group: group)
         configuration.enableAutoOffsetStore = false
-        let consumer = try await KafkaConsumer.assigned(to: [0, 1].map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) }, configuration: configuration)
+        let consumer = try await KafkaConsumer.assigned(
+            to: [0, 1].map { KafkaTopicPartition(topic: topic, partition: $0, offset: .beginning) }, configuration: configuration)
         var iterator = consumer.messages.makeAsyncIterator()
         _ = try await iterator.next()
 

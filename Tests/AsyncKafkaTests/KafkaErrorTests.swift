@@ -24,12 +24,15 @@ struct KafkaErrorTests {
         #expect(error == same)
         #expect(Set([error, same]).count == 1)
         let variants = [
-            KafkaError(code: .decodingFailed, message: "other", configurationKey: "k", retriable: true, requiresAbort: true, position: position),
+            KafkaError(
+                code: .decodingFailed, message: "other", configurationKey: "k", retriable: true, requiresAbort: true, position: position),
             KafkaError(code: .decodingFailed, message: "bad JSON", retriable: true, requiresAbort: true, position: position),
             KafkaError(code: .decodingFailed, message: "bad JSON", configurationKey: "k", requiresAbort: true, position: position),
             KafkaError(code: .decodingFailed, message: "bad JSON", configurationKey: "k", retriable: true, position: position),
             KafkaError(code: .decodingFailed, message: "bad JSON", configurationKey: "k", retriable: true, requiresAbort: true),
-            KafkaError(code: .invalidArgument, message: "bad JSON", configurationKey: "k", retriable: true, requiresAbort: true, position: position),
+            KafkaError(
+                code: .invalidArgument, message: "bad JSON", configurationKey: "k", retriable: true, requiresAbort: true, position: position
+            ),
         ]
         for variant in variants { #expect(variant != error, "\(variant)") }
     }

@@ -31,7 +31,8 @@ struct LifecycleTests {
     @Test("breaking out of the loop closes the consumer")
     func breakCloses() async throws {
         let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("break", values: ["a", "b", "c"])
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         for try await _ in consumer.messages { break }
         await consumer.close()
         await expectKafkaError(.clientClosed) { try await consumer.commit() }
@@ -41,7 +42,8 @@ struct LifecycleTests {
     func thrownErrorCloses() async throws {
         struct Boom: Error {}
         let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("throw", values: ["a"])
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         await #expect(throws: Boom.self) {
             for try await _ in consumer.messages { throw Boom() }
         }
@@ -54,7 +56,8 @@ struct LifecycleTests {
     @Test("cancelling a task that waits for messages closes the consumer without a hang")
     func cancelWhileWaiting() async throws {
         let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("idle")
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let task = Task { () -> Int in
             var count = 0
             for try await _ in consumer.messages { count += 1 }
@@ -68,7 +71,8 @@ struct LifecycleTests {
     @Test("cancellation ends the loop at the next message, not after the buffered batches")
     func cancellationIsPrompt() async throws {
         let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("prompt", values: numberedValues(3000))
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let task = Task { () -> Int in
             var count = 0
             for try await _ in consumer.messages {
@@ -84,7 +88,8 @@ struct LifecycleTests {
     @Test("close from another task ends the loop at its next message")
     func closeEndsLoop() async throws {
         let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("close-ends", values: numberedValues(3000))
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         var count = 0
         for try await _ in consumer.messages {
             count += 1
@@ -111,7 +116,8 @@ struct LifecycleTests {
         let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("unreachable", values: ["a", "b"])
         var configuration = cluster.consumerConfiguration()
         configuration.closeTimeout = .seconds(2)
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: configuration)
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: configuration)
         var iterator = consumer.messages.makeAsyncIterator()
         #expect(try await iterator.next()?.valueString == "a")
         // "a" is now consumed: closing wants to commit it, which needs the (unreachable) coordinator.

@@ -116,9 +116,11 @@ struct LoggingTests {
     /// A broker address that refuses connections at once.
     static let unreachable = "127.0.0.1:1"
 
-    @Test("librdkafka's syslog levels map onto swift-log levels", arguments: [
-        (Int32(0), Logger.Level.critical), (2, .critical), (3, .error), (4, .warning), (5, .notice), (6, .info), (7, .debug),
-    ])
+    @Test(
+        "librdkafka's syslog levels map onto swift-log levels",
+        arguments: [
+            (Int32(0), Logger.Level.critical), (2, .critical), (3, .error), (4, .warning), (5, .notice), (6, .info), (7, .debug),
+        ])
     func levelMapping(syslog: Int32, expected: Logger.Level) {
         #expect(LibrdkafkaLog.level(forSyslogLevel: syslog) == expected)
     }
@@ -163,7 +165,9 @@ struct LoggingTests {
         // event): that line must not wait for the call's timeout (when it did, it arrived just
         // after the call returned).
         let first = try #require(handler.lines.first { $0.message.contains("Connection refused") }, "no connection failure logged")
-        #expect(returned - first.time > .seconds(2), "first librdkafka line only \(returned - first.time) before the call returned: \(first.message)")
+        #expect(
+            returned - first.time > .seconds(2),
+            "first librdkafka line only \(returned - first.time) before the call returned: \(first.message)")
     }
 
     @Test("lines below the logger's level are not forwarded, even with debug contexts on")

@@ -19,9 +19,10 @@ struct MetricsTests {
         try await consumer.assign([KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)])
         // Reporters run before streams see a snapshot: once the stream has it, so has the backend.
         // Wait for the snapshot that counts the five messages fetched, not only the watermark.
-        let snapshot = try #require(await firstStatistics(stream) {
-            $0.topics[topic]?.partitions[0]?.highWatermark == 5 && $0.messagesReceived >= 5
-        })
+        let snapshot = try #require(
+            await firstStatistics(stream) {
+                $0.topics[topic]?.partitions[0]?.highWatermark == 5 && $0.messagesReceived >= 5
+            })
         await consumer.close()
 
         let client = [("client_id", "metrics-test"), ("client", snapshot.name), ("type", "consumer")]
@@ -34,7 +35,8 @@ struct MetricsTests {
         let rtt = try metrics.expectGauge("kafka_broker_rtt_seconds", client + [("broker", "1"), ("statistic", "avg")])
         #expect((rtt.lastValue ?? 0) > 0)
         // No configuration value but client.id becomes a dimension.
-        let dimensionValues = metrics.counters.flatMap { $0.dimensions.map(\.1) }
+        let dimensionValues =
+            metrics.counters.flatMap { $0.dimensions.map(\.1) }
             + metrics.recorders.flatMap { $0.dimensions.map(\.1) }
         #expect(!dimensionValues.contains { $0.contains("CANARY") })
     }
@@ -44,10 +46,12 @@ struct MetricsTests {
         let metrics = TestMetrics()
         let reporter = KafkaStatisticsMetrics(factory: metrics)
         func snapshot(requests: Int64) throws -> KafkaStatistics {
-            try KafkaStatistics(json: Array("""
-                {"name":"p#producer-1","client_id":"p","type":"producer","ts":1,"msg_cnt":0,"msg_size":0,"tx":\(requests),
-                "tx_bytes":0,"rx":0,"rx_bytes":0,"txmsgs":0,"rxmsgs":0,"brokers":{},"topics":{}}
-                """.utf8))
+            try KafkaStatistics(
+                json: Array(
+                    """
+                    {"name":"p#producer-1","client_id":"p","type":"producer","ts":1,"msg_cnt":0,"msg_size":0,"tx":\(requests),
+                    "tx_bytes":0,"rx":0,"rx_bytes":0,"txmsgs":0,"rxmsgs":0,"brokers":{},"topics":{}}
+                    """.utf8))
         }
         reporter.report(try snapshot(requests: 3))
         reporter.report(try snapshot(requests: 10))

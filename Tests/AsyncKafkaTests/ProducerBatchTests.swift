@@ -22,7 +22,8 @@ struct ProducerBatchTests {
             #expect(offsets == (0..<1000).map(Int64.init))
         }
 
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 1, offset: .beginning)], configuration: cluster.consumerConfiguration())
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 1, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(1000, from: consumer)
         #expect(received.map(\.valueString) == stride(from: 1, to: 3000, by: 3).map { "m\($0)" })
     }
@@ -56,7 +57,8 @@ struct ProducerBatchTests {
             #expect((try? results[index].get())?.partition == messages[index].partition)
         }
         // Nothing else was affected: partition 0 holds exactly the good messages sent to it, in order.
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(4, from: consumer)
         #expect(received.map(\.valueString) == ["ok0", "ok4", "ok6", "ok8"])
     }

@@ -57,7 +57,8 @@ struct ProducerConfigurationTests {
         await producer.close()
         #expect(results.allSatisfy { (try? $0.get()) != nil })
 
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(values.count, from: consumer)
         #expect(received.map(\.valueString) == values)
     }

@@ -15,7 +15,8 @@ struct ProducerTests {
         #expect(producer.queuedMessageCount == 0)
         await producer.close()
 
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(200, from: consumer)
         #expect(received.map(\.valueString) == (0..<200).map { "m\($0)" })
     }
@@ -37,7 +38,8 @@ struct ProducerTests {
         }
         await producer.close()
 
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(messages.count, from: consumer)
         #expect(received.map { $0.value == nil } == Array(repeating: true, count: messages.count))
         #expect(received.map { $0.key.map { Array($0) } } == [nil, nil, nil, Array("user-42".utf8), [0x01, 0x02]])

@@ -10,8 +10,9 @@ struct RoundTripTests {
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration())
         let binary: [UInt8] = [0, 255, 1, 254, 0x80, 0]
         let sent = [
-            KafkaProducerMessage(topic: topic, partition: 0, key: "k1", value: "hello",
-                                 headers: [KafkaHeader(name: "h", value: "v"), KafkaHeader(name: "empty", value: nil)]),
+            KafkaProducerMessage(
+                topic: topic, partition: 0, key: "k1", value: "hello",
+                headers: [KafkaHeader(name: "h", value: "v"), KafkaHeader(name: "empty", value: nil)]),
             KafkaProducerMessage(topic: topic, partition: 0, key: "k2", value: nil as String?),
             KafkaProducerMessage(topic: topic, partition: 0, key: nil, value: binary),
             KafkaProducerMessage(topic: topic, partition: 0, key: [], value: []),
@@ -19,7 +20,8 @@ struct RoundTripTests {
         for message in sent { try await producer.send(message) }
         await producer.close()
 
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(sent.count, from: consumer)
         await consumer.close()
 
@@ -70,7 +72,8 @@ struct RoundTripTests {
             for value in round == 1 ? values.reversed() : values {
                 for withHeaders in round == 2 ? [false, true] : [true, false] {
                     for key: [UInt8]? in [nil, [0]] {
-                        let headers = withHeaders ? [KafkaHeader(name: "n", value: "\(sent.count)"), KafkaHeader(name: "z", value: [0])] : []
+                        let headers =
+                            withHeaders ? [KafkaHeader(name: "n", value: "\(sent.count)"), KafkaHeader(name: "z", value: [0])] : []
                         sent.append(KafkaProducerMessage(topic: topic, partition: 0, key: key, value: value, headers: headers))
                     }
                 }
@@ -80,7 +83,8 @@ struct RoundTripTests {
         for result in await producer.send(contentsOf: sent) { _ = try result.get() }
         await producer.close()
 
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(sent.count, from: consumer)
         await consumer.close()
 

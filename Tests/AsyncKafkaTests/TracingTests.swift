@@ -22,7 +22,8 @@ struct TracingTests {
         }
         await producer.close()
 
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let message = try #require(try await collect(1, from: consumer).first)
         await consumer.close()
         #expect(message.headers.filter { $0.name == InMemoryTracer.traceIDKey }.count == 1)
@@ -91,7 +92,8 @@ struct AutomaticTraceContextTests {
         try await producer.flush()
         await producer.close()
 
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let messages = try await collect(3, from: consumer)
         await consumer.close()
         for message in messages {

@@ -33,15 +33,17 @@ struct TransactionTests {
         let producer = try await self.initializedProducer(cluster)
         for round in 0..<2 {
             try await producer.beginTransaction()
-            let results = await producer.send(contentsOf: (0..<50).map {
-                KafkaProducerMessage(topic: topic, partition: $0 % 2, value: "r\(round)-\($0)")
-            })
+            let results = await producer.send(
+                contentsOf: (0..<50).map {
+                    KafkaProducerMessage(topic: topic, partition: $0 % 2, value: "r\(round)-\($0)")
+                })
             try await producer.commitTransaction()
             #expect(results.allSatisfy { (try? $0.get()) != nil })
         }
         await producer.close()
 
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         let received = try await collect(50, from: consumer)
         let expected = ["r0-", "r1-"].flatMap { prefix in stride(from: 0, to: 50, by: 2).map { "\(prefix)\($0)" } }
         #expect(received.map(\.valueString) == expected)
@@ -54,7 +56,9 @@ struct TransactionTests {
         try await producer.beginTransaction()
         // Nothing can leave while the partition has no leader: the messages wait in librdkafka's queue.
         try cluster.setPartitionLeader(topic: topic, partition: 0, broker: nil)
-        let sends = Task { await producer.send(contentsOf: (0..<5).map { KafkaProducerMessage(topic: topic, partition: 0, value: "a\($0)") }) }
+        let sends = Task {
+            await producer.send(contentsOf: (0..<5).map { KafkaProducerMessage(topic: topic, partition: 0, value: "a\($0)") })
+        }
         try #require(await eventually { producer.queuedMessageCount >= 5 }, "the messages never reached librdkafka's queue")
         try await producer.abortTransaction()
         let results = await sends.value
@@ -108,7 +112,8 @@ struct TransactionTests {
         }
         await expectKafkaError(.invalidArgument) {
             let metadata = try await KafkaConsumer(configuration: cluster.consumerConfiguration()).groupMetadata()
-            try await producer.sendOffsetsToTransaction([KafkaTopicPartition(topic: topic, partition: 0, offset: .end)], groupMetadata: metadata)
+            try await producer.sendOffsetsToTransaction(
+                [KafkaTopicPartition(topic: topic, partition: 0, offset: .end)], groupMetadata: metadata)
         }
         await producer.close()
         await expectKafkaError(.clientClosed) { try await producer.beginTransaction() }
@@ -182,9 +187,10 @@ struct TransactionTests {
         let producer = try await self.initializedProducer(cluster)
         let metadata = try await consumer.groupMetadata()
         try await producer.withTransaction {
-            let results = await producer.send(contentsOf: consumed.map {
-                KafkaProducerMessage(topic: output, partition: 0, value: $0.valueString?.uppercased())
-            })
+            let results = await producer.send(
+                contentsOf: consumed.map {
+                    KafkaProducerMessage(topic: output, partition: 0, value: $0.valueString?.uppercased())
+                })
             for result in results { _ = try result.get() }
             let next = KafkaTopicPartition(topic: input, partition: 0, offset: .offset((consumed.last?.offset ?? 0) + 1))
             try await producer.sendOffsetsToTransaction([next], groupMetadata: metadata)
@@ -193,7 +199,8 @@ struct TransactionTests {
         await producer.close()
         await consumer.close()
 
-        let reader = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: output, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
+        let reader = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: output, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration())
         #expect(try await collect(3, from: reader).map(\.valueString) == ["A", "B", "C"])
     }
 }

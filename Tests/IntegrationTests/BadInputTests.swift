@@ -12,7 +12,9 @@ struct BadInputTests {
         configuration.messageTimeout = .seconds(5)
         let producer = try KafkaProducer(configuration: configuration, logger: quietLogger)
         let sendError = try await within(.seconds(15), "send to a closed port") {
-            await attempt { () throws(KafkaError) in try await producer.send(KafkaProducerMessage(topic: "nowhere", partition: 0, value: "x")) }.failure
+            await attempt { () throws(KafkaError) in
+                try await producer.send(KafkaProducerMessage(topic: "nowhere", partition: 0, value: "x"))
+            }.failure
         }
         await producer.close()
         #expect(sendError?.code == .timedOut, "\(String(describing: sendError))")
@@ -42,10 +44,11 @@ struct BadInputTests {
         print("topicThatDoesNotExist: send threw \(error)")
         #expect([KafkaError.Code.timedOut, .unknownTopicOrPartition].contains(error.code), "\(error)")
 
-        let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(
-            bootstrapServers: Integration.bootstrapServers,
-            properties: ["allow.auto.create.topics": "false"]
-        ))
+        let admin = try KafkaAdminClient(
+            configuration: KafkaAdminConfiguration(
+                bootstrapServers: Integration.bootstrapServers,
+                properties: ["allow.auto.create.topics": "false"]
+            ))
         let metadata = try await admin.metadata(timeout: .seconds(10))
         await admin.close()
         // Metadata for all topics lists the existing ones only; the missing topic is absent.
@@ -61,7 +64,9 @@ struct BadInputTests {
         try await createTopic(topic, partitions: 1)
         let producer = try KafkaProducer(configuration: Clients.producer())
         let refused = try await within(.seconds(5), "an oversized send") {
-            await attempt { () throws(KafkaError) in try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: [UInt8](repeating: 7, count: 2_000_000))) }.failure
+            await attempt { () throws(KafkaError) in
+                try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: [UInt8](repeating: 7, count: 2_000_000)))
+            }.failure
         }
         await producer.close()
         #expect(refused?.code == .messageTooLarge, "\(String(describing: refused))")
@@ -69,7 +74,8 @@ struct BadInputTests {
         var large = Clients.producer()
         large.messageMaxBytes = 20_000_000
         let bigProducer = try KafkaProducer(configuration: large)
-        let report = try await bigProducer.send(KafkaProducerMessage(topic: topic, partition: 0, value: [UInt8](repeating: 7, count: 5_000_000)))
+        let report = try await bigProducer.send(
+            KafkaProducerMessage(topic: topic, partition: 0, value: [UInt8](repeating: 7, count: 5_000_000)))
         await bigProducer.close()
         #expect(report.offset == 0, "Tansu 0.6.0 stores a 5 MB message (no broker-side limit)")
     }

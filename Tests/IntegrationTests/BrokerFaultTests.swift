@@ -58,10 +58,17 @@ struct BrokerFaultTests {
             let closeTime = clock.now - closing
 
             let (delivered, failed) = (outcomes.delivered, outcomes.failed)
-            print("brokerKilledDuringProduce: \(outcomes.total) sends, \(delivered) delivered, \(failed.count) failed (\(Set(failed.map(\.code.description)).sorted())), \(endedBeforeRestart) ended before the restart, close took \(closeTime)")
-            #expect(delivered + failed.count == outcomes.total, "every send ended: \(delivered) delivered, \(failed.count) failed of \(outcomes.total)")
+            print(
+                "brokerKilledDuringProduce: \(outcomes.total) sends, \(delivered) delivered, \(failed.count) failed (\(Set(failed.map(\.code.description)).sorted())), \(endedBeforeRestart) ended before the restart, close took \(closeTime)"
+            )
+            #expect(
+                delivered + failed.count == outcomes.total,
+                "every send ended: \(delivered) delivered, \(failed.count) failed of \(outcomes.total)")
             #expect(endedBeforeRestart < startedBeforeRestart, "sends were under way while the broker was down")
-            #expect(outcomes.deliveredAfterRestart == outcomes.sentAfterRestart, "sends started after the restart: \(outcomes.deliveredAfterRestart) of \(outcomes.sentAfterRestart) delivered; failures: \(failed.prefix(3))")
+            #expect(
+                outcomes.deliveredAfterRestart == outcomes.sentAfterRestart,
+                "sends started after the restart: \(outcomes.deliveredAfterRestart) of \(outcomes.sentAfterRestart) delivered; failures: \(failed.prefix(3))"
+            )
             #expect(outcomes.sentAfterRestart > 0)
             #expect(closeTime < .seconds(35))
             for error in failed {

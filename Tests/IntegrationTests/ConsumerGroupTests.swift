@@ -82,7 +82,9 @@ struct ConsumerGroupTests {
 
         let total = firstReceived.count + secondReceived.count
         let duplicates = total - Self.distinct(firstReceived, secondReceived)
-        print("twoMembersShareAndTakeOver: \(total) messages read, \(duplicates) duplicates; the first member held \(firstPartitions) partitions")
+        print(
+            "twoMembersShareAndTakeOver: \(total) messages read, \(duplicates) duplicates; the first member held \(firstPartitions) partitions"
+        )
         #expect(firstPartitions > 0 && firstPartitions < 6)
         #expect(firstReceived.count > 0 && secondReceived.count > 0)
         #expect(Set(secondReceived.all.keys) == Set((0..<6).map(String.init)))

@@ -113,11 +113,12 @@ final class TansuBroker: Sendable {
         let port = try port ?? freeLoopbackPort()
         self.port = port
         self.advertisedPort = advertisedPort ?? port
-        self.arguments = [
-            "broker",
-            "--listener-url", "tcp://127.0.0.1:\(port)",
-            "--advertised-listener-url", "tcp://127.0.0.1:\(self.advertisedPort)",
-        ] + extraArguments
+        self.arguments =
+            [
+                "broker",
+                "--listener-url", "tcp://127.0.0.1:\(port)",
+                "--advertised-listener-url", "tcp://127.0.0.1:\(self.advertisedPort)",
+            ] + extraArguments
         self.logPath = NSTemporaryDirectory() + "tansu-\(port)-\(UInt32.random(in: 0...UInt32.max)).log"
         self.process = Mutex(nil)
         try await self.start()

@@ -29,7 +29,8 @@ struct RoundTripTests {
             ),
             // A value ending in 0x00 followed by headers, and one whose last byte is 0x00 with none:
             // the consumer's "no headers" shortcut reads the byte after the value.
-            KafkaProducerMessage(topic: topic, partition: 0, value: [1, 0] as [UInt8], headers: [KafkaHeader(name: "after-zero", value: "x")]),
+            KafkaProducerMessage(
+                topic: topic, partition: 0, value: [1, 0] as [UInt8], headers: [KafkaHeader(name: "after-zero", value: "x")]),
             KafkaProducerMessage(topic: topic, partition: 0, value: [1, 0] as [UInt8]),
         ]
 

@@ -146,7 +146,8 @@ private func withTLSBroker<T>(
     requireClientCertificate: Bool = false,
     _ body: (TLSBroker) async throws -> T
 ) async throws -> T {
-    let broker = try await TLSBroker(certificates: certificates, certificate: certificate, requireClientCertificate: requireClientCertificate)
+    let broker = try await TLSBroker(
+        certificates: certificates, certificate: certificate, requireClientCertificate: requireClientCertificate)
     return try await withBroker(broker, body)
 }
 
@@ -173,7 +174,8 @@ struct SASLTests {
             return error
         }
         #expect(error?.code == .timedOut, "\(String(describing: error))")
-        #expect(capture.text.contains("kafka.error=_AUTHENTICATION") && capture.text.contains("unknown-user"), "\(capture.text.suffix(2000))")
+        #expect(
+            capture.text.contains("kafka.error=_AUTHENTICATION") && capture.text.contains("unknown-user"), "\(capture.text.suffix(2000))")
         #expect(!capture.text.contains(password) && !"\(String(describing: error))".contains(password))
     }
 }

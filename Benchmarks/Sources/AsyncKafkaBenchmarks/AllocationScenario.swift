@@ -16,7 +16,8 @@ enum AllocationScenario {
         func perMessage(_ allocations: UInt) -> Double { Double(allocations) / Double(max(1, count - 1)) }
 
         var sizes = SizeClasses()
-        _ = try CLoops.consumePoll(bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size, properties: lifted)
+        _ = try CLoops.consumePoll(
+            bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size, properties: lifted)
         let cPoll = perMessage(CLoops.lastRunAllocations)
         sizes.report("C consumer_poll", messages: count)
         let swift = try await withTimeout(bench.timeout(count), "Swift consumer") {
@@ -25,7 +26,8 @@ enum AllocationScenario {
             ).allocations
         }
         sizes.report("Swift for-await", messages: count)
-        _ = try CLoops.consumeBatch(bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size, properties: lifted)
+        _ = try CLoops.consumeBatch(
+            bootstrap: bootstrap, topic: topic, partitions: partitions, expected: count, size: size, properties: lifted)
         let cBatch = perMessage(CLoops.lastRunAllocations)
         sizes.report("C batch_queue", messages: count)
         let swiftBatches = try await withTimeout(bench.timeout(count), "Swift batch consumer") {

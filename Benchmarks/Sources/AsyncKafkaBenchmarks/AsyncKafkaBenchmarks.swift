@@ -51,10 +51,16 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
     @Option(help: "How often each C/Swift pair runs (default: 3). The table shows the median.")
     var repetitions: Int?
 
-    @Option(help: "Awaited sends in flight at once in the task-per-send producer (a task group's bookkeeping grows with its children: 1,000 ran faster than 10,000).")
+    @Option(
+        help:
+            "Awaited sends in flight at once in the task-per-send producer (a task group's bookkeeping grows with its children: 1,000 ran faster than 10,000)."
+    )
     var window: Int = 1_000
 
-    @Option(help: "Messages per send(contentsOf:) call in the pipelined batch producer (4 × 25,000 in flight: librdkafka's default queue.buffering.max.messages, the most the C loop can have in flight).")
+    @Option(
+        help:
+            "Messages per send(contentsOf:) call in the pipelined batch producer (4 × 25,000 in flight: librdkafka's default queue.buffering.max.messages, the most the C loop can have in flight)."
+    )
     var chunk: Int = 25_000
 
     @Option(help: "send(contentsOf:) calls in flight at once in the pipelined batch producer.")
@@ -72,7 +78,10 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
     @Option(help: "Busy-wait per message (ns) of the slow handler in the memory scenario.")
     var slowHandlerNs: Int = 10_000
 
-    @Flag(help: "200,000 messages (1,000,000 for produce), the gated set, one latency run; a group whose gate fails is measured again (3 times at most); exit non-zero if a gate still fails.")
+    @Flag(
+        help:
+            "200,000 messages (1,000,000 for produce), the gated set, one latency run; a group whose gate fails is measured again (3 times at most); exit non-zero if a gate still fails."
+    )
     var quick = false
 
     @Option(help: "The lowest Swift/C throughput ratio --quick accepts.")
@@ -82,7 +91,10 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
     var resultsDirectory: String = "Benchmarks/results"
 
     // The memory scenario runs each consumer in a fresh child process of this executable.
-    @Option(help: "Run against this broker (host:port, e.g. Tansu from scripts/bench.sh --tansu) instead of the embedded one; meant for --only produce,consume.")
+    @Option(
+        help:
+            "Run against this broker (host:port, e.g. Tansu from scripts/bench.sh --tansu) instead of the embedded one; meant for --only produce,consume."
+    )
     var brokers: String?
 
     @Option(help: .hidden) var memoryChild: String?
@@ -141,7 +153,9 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
         let start = clock.now
 
         progress("AsyncKafka benchmarks: librdkafka \(CLoops.librdkafkaVersion), \(ProcessInfo.processInfo.activeProcessorCount) cores,")
-        progress("\(format(bench.count)) messages of \(self.size) B over \(self.partitions) partitions, \(bench.reps) repetition(s), median shown")
+        progress(
+            "\(format(bench.count)) messages of \(self.size) B over \(self.partitions) partitions, \(bench.reps) repetition(s), median shown"
+        )
         let broker = cluster == nil ? "broker" : "embedded broker"
         progress("groups: \(groups.map(\.rawValue).joined(separator: ",")); \(broker) at \(bench.bootstrap)\n")
 
@@ -167,7 +181,9 @@ struct AsyncKafkaBenchmarks: AsyncParsableCommand {
         let wall = start.duration(to: clock.now).inSeconds
         let produceReps = bench.produceReps != bench.reps ? " (produce: \(bench.produceReps))" : ""
         let where_ = cluster == nil ? "broker \(bench.bootstrap) over TCP" : "embedded broker"
-        print("\n\(where_), librdkafka \(CLoops.librdkafkaVersion); median of \(bench.reps) run(s)\(produceReps); prefetch lifted = \(Self.liftedPrefetch); wall time \(String(format: "%.1f", wall)) s")
+        print(
+            "\n\(where_), librdkafka \(CLoops.librdkafkaVersion); median of \(bench.reps) run(s)\(produceReps); prefetch lifted = \(Self.liftedPrefetch); wall time \(String(format: "%.1f", wall)) s"
+        )
         print("ratio = Swift/C; 'better' says which direction is good; targets are issue 6's\n")
         printTable(rows)
 

@@ -15,7 +15,8 @@ struct PrefetchSetting {
         name: "prefetch lifted", swift: AsyncKafkaBenchmarks.liftedPrefetch, c: AsyncKafkaBenchmarks.liftedPrefetch, targeted: true
     )
     /// Each side as it comes: AsyncKafka's bounded prefetch against librdkafka's defaults.
-    static let outOfTheBox = PrefetchSetting(name: "out of the box: AsyncKafka's defaults vs librdkafka's", swift: nil, c: nil, targeted: false)
+    static let outOfTheBox = PrefetchSetting(
+        name: "out of the box: AsyncKafka's defaults vs librdkafka's", swift: nil, c: nil, targeted: false)
 }
 
 /// Consume through `for try await message in consumer.messages` against the C
@@ -137,7 +138,10 @@ enum BatchScenario {
                 swift.append(s)
                 report(scenario, rep, "Swift batches(maxCount: 1024, maxWait: .zero)", s)
             }
-            rows.append(Row("\(scenario): Swift batches vs C batch_queue", swift: swift, c: c, target: .ratioAtLeast(0.97), gate: bench.throughputGate))
+            rows.append(
+                Row(
+                    "\(scenario): Swift batches vs C batch_queue", swift: swift, c: c, target: .ratioAtLeast(0.97),
+                    gate: bench.throughputGate))
         }
         return rows
     }

@@ -55,7 +55,8 @@ enum LatencyScenario {
         let mean, p50, p99, max: Double
 
         var description: String {
-            "\(format(self.count)) msgs, mean " + String(format: "%.0f µs, p50 %.0f µs, p99 %.0f µs, max %.0f µs", self.mean, self.p50, self.p99, self.max)
+            "\(format(self.count)) msgs, mean "
+                + String(format: "%.0f µs, p50 %.0f µs, p99 %.0f µs, max %.0f µs", self.mean, self.p50, self.p99, self.max)
         }
     }
 

@@ -34,7 +34,8 @@ enum ProduceScenarios {
             if !bench.quick || rep == 1 {
                 let e = try await shared.run(expecting: count) { topic in
                     try await withTimeout(bench.timeout(count), "Swift enqueue producer") {
-                        try await SwiftProduceLoops.enqueue(bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size)
+                        try await SwiftProduceLoops.enqueue(
+                            bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size)
                     }
                 }
                 swiftEnqueue.append(e)

@@ -30,7 +30,8 @@ enum SizeSweep {
 
                 let s = try await shared.run(expecting: count) { topic in
                     try await withTimeout(bench.timeout(count), "Swift enqueue producer") {
-                        try await SwiftProduceLoops.enqueue(bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size)
+                        try await SwiftProduceLoops.enqueue(
+                            bootstrap: bootstrap, topic: topic, partitions: partitions, count: count, size: size)
                     }
                 }
                 swiftProduce.append(s)
@@ -57,7 +58,8 @@ enum SizeSweep {
             rows += [produceRow, consumeRow]
             for (operation, row) in [("produce", produceRow), ("consume", consumeRow)] {
                 for (side, rate) in [("swift", row.swift), ("c", row.c)] {
-                    csv += "\(size),\(count),\(partitions),\(operation),\(side),\(Int(rate)),"
+                    csv +=
+                        "\(size),\(count),\(partitions),\(operation),\(side),\(Int(rate)),"
                         + String(format: "%.3f", rate * Double(size) / 1e6) + "\n"
                 }
             }

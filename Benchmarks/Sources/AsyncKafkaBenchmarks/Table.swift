@@ -74,8 +74,12 @@ func printTable(_ rows: [Row]) {
         default: String(format: "%.1f", value)
         }
     }
-    print("| \(pad("scenario", width, left: true)) |      Swift |  C / base. | unit       | Swift/C | better | target            | quick gate  |")
-    print("|\(String(repeating: "-", count: width + 2))|-----------:|-----------:|------------|--------:|--------|-------------------|-------------|")
+    print(
+        "| \(pad("scenario", width, left: true)) |      Swift |  C / base. | unit       | Swift/C | better | target            | quick gate  |"
+    )
+    print(
+        "|\(String(repeating: "-", count: width + 2))|-----------:|-----------:|------------|--------:|--------|-------------------|-------------|"
+    )
     for row in rows {
         let target = row.target.map { "\($0.text) \($0.holds(row) ? "ok" : "MISS")" } ?? "—"
         let gate = row.gate.map { "\($0.text) \($0.holds(row) ? "ok" : "FAIL")" } ?? "—"

@@ -6,11 +6,14 @@ extension KafkaAdminClient {
     /// - Throws: ``KafkaError/Code/invalidArgument`` for an empty topic name or a negative broker id;
     ///   ``KafkaError/Code/unknownTopicOrPartition`` for a topic that does not exist; a
     ///   ``KafkaError`` when the request fails as a whole.
-    public func describeConfigs(_ resource: KafkaConfigResource, timeout: Duration = .seconds(30)) async throws(KafkaError) -> [KafkaConfigEntry] {
-        let (type, name): (rd_kafka_ResourceType_t, String) = switch resource {
-        case .topic(let topic): (RD_KAFKA_RESOURCE_TOPIC, topic)
-        case .broker(let id): (RD_KAFKA_RESOURCE_BROKER, String(id))
-        }
+    public func describeConfigs(
+        _ resource: KafkaConfigResource, timeout: Duration = .seconds(30)
+    ) async throws(KafkaError) -> [KafkaConfigEntry] {
+        let (type, name): (rd_kafka_ResourceType_t, String) =
+            switch resource {
+            case .topic(let topic): (RD_KAFKA_RESOURCE_TOPIC, topic)
+            case .broker(let id): (RD_KAFKA_RESOURCE_BROKER, String(id))
+            }
         if case .topic("") = resource {
             throw KafkaError(code: .invalidArgument, message: "describeConfigs: the topic name is empty")
         }

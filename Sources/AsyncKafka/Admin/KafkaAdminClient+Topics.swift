@@ -80,7 +80,8 @@ extension KafkaAdminClient {
             throw KafkaError(code: .invalidArgument, message: "createTopics: \(topic.name) needs at least one partition, not \(partitions)")
         }
         if let key = topic.configs.keys.first(where: { $0.isEmpty }) {
-            throw KafkaError(code: .invalidArgument, message: "createTopics: \(topic.name) has a config with an empty key", configurationKey: key)
+            throw KafkaError(
+                code: .invalidArgument, message: "createTopics: \(topic.name) has a config with an empty key", configurationKey: key)
         }
         if let factor = topic.replicationFactor, factor < 1 || factor > Int(Int16.max) {
             throw KafkaError(code: .invalidArgument, message: "createTopics: invalid replication factor \(factor) for \(topic.name)")
@@ -89,13 +90,15 @@ extension KafkaAdminClient {
 
     private static func makeNewTopic(_ topic: KafkaNewTopic) throws(KafkaError) -> OpaquePointer {
         var text = [CChar](repeating: 0, count: 512)
-        guard let newTopic = rd_kafka_NewTopic_new(
-            topic.name,
-            Int32(topic.partitions ?? -1),
-            Int32(topic.replicationFactor ?? -1),
-            &text,
-            text.count
-        ) else {
+        guard
+            let newTopic = rd_kafka_NewTopic_new(
+                topic.name,
+                Int32(topic.partitions ?? -1),
+                Int32(topic.replicationFactor ?? -1),
+                &text,
+                text.count
+            )
+        else {
             throw KafkaError(code: .invalidArgument, message: "createTopics: \(topic.name): \(String(cBuffer: text))")
         }
         for (key, value) in topic.configs.sorted(by: { $0.key < $1.key }) {

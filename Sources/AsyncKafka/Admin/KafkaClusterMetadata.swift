@@ -25,4 +25,3 @@ public struct KafkaClusterMetadata: Sendable, Hashable {
         self.originatingBrokerID = Int(raw.orig_broker_id)
     }
 }
-

@@ -12,7 +12,9 @@ public typealias AutoOffsetReset = KafkaAutoOffsetReset
 
 extension KafkaConsumerConfiguration {
     /// The most messages handed to the message stream at once.
-    @available(*, deprecated, renamed: "maxMessagesPerBatch", message: "a consumer's batch counts messages; a producer's batchSize counts bytes")
+    @available(
+        *, deprecated, renamed: "maxMessagesPerBatch", message: "a consumer's batch counts messages; a producer's batchSize counts bytes"
+    )
     public var batchSize: Int {
         get { self.maxMessagesPerBatch }
         set { self.maxMessagesPerBatch = newValue }

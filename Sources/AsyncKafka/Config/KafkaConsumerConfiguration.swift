@@ -132,4 +132,3 @@ extension KafkaConsumerConfiguration {
             + "properties: \(self.redactedProperties))"
     }
 }
-

@@ -138,4 +138,3 @@ public struct KafkaProducerConfiguration: KafkaClientConfiguration {
         set { self.setMilliseconds("transaction.timeout.ms", newValue) }
     }
 }
-

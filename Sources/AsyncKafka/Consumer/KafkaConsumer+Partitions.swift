@@ -54,7 +54,8 @@ extension KafkaConsumer {
         let found = try await self.offsets(for: timestamp, in: partitions, timeout: timeout)
         let targets = zip(partitions, ends).map { partition, end in
             let offset = found.first { $0.topic == partition.topic && $0.partition == partition.partition }?.offset ?? .end
-            return KafkaTopicPartition(topic: partition.topic, partition: partition.partition, offset: offset == .end ? .offset(end) : offset)
+            return KafkaTopicPartition(
+                topic: partition.topic, partition: partition.partition, offset: offset == .end ? .offset(end) : offset)
         }
         try await self.seek(targets, timeout: timeout)
     }
@@ -178,4 +179,3 @@ extension KafkaConsumer {
         return result
     }
 }
-

@@ -189,7 +189,7 @@ public actor KafkaConsumer {
     private nonisolated func store(next: Int64, topic: String, partition: Int) throws(KafkaError) {
         do {
             try self.engine.store(next: next, topic: topic, partition: partition)
-        } catch where error.code == .unknownTopicOrPartition {
+        } catch  where error.code == .unknownTopicOrPartition {
             // librdkafka says "unknown partition" for one this consumer has never been assigned.
             throw KafkaError(
                 code: .partitionNotAssigned,

@@ -60,20 +60,22 @@ enum ClientCallbacks {
         return 0  // librdkafka frees the JSON
     }
 
-    static let rebalance: @convention(c) (
-        OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?
-    ) -> Void = { rk, err, partitions, opaque in
-        guard let rk, let receiver = CallbackBridge.from(opaque)?.receiver else { return }
-        receiver.rebalance(rk, err, partitions)
-    }
+    static let rebalance:
+        @convention(c) (
+            OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?
+        ) -> Void = { rk, err, partitions, opaque in
+            guard let rk, let receiver = CallbackBridge.from(opaque)?.receiver else { return }
+            receiver.rebalance(rk, err, partitions)
+        }
 
     /// The result of `rd_kafka_commit_queue`; `commitOpaque` is the commit's own opaque.
-    static let commitCompleted: @convention(c) (
-        OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?
-    ) -> Void = { rk, err, offsets, commitOpaque in
-        guard let rk, let receiver = CallbackBridge.from(rd_kafka_opaque(rk))?.receiver else { return }
-        receiver.commitCompleted(commitOpaque, error: err, offsets: offsets.map { UnsafePointer($0) })
-    }
+    static let commitCompleted:
+        @convention(c) (
+            OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?
+        ) -> Void = { rk, err, offsets, commitOpaque in
+            guard let rk, let receiver = CallbackBridge.from(rd_kafka_opaque(rk))?.receiver else { return }
+            receiver.commitCompleted(commitOpaque, error: err, offsets: offsets.map { UnsafePointer($0) })
+        }
 
     /// A delivery report. A sender waiting for it left its slot in the message's `_private`;
     /// a failed fire-and-forget message (`KafkaProducer.enqueue`) is logged.

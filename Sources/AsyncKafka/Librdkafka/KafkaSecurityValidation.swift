@@ -80,7 +80,8 @@ enum KafkaSecurityValidation {
                 configurationKey: "sasl.mechanisms"
             )
         }
-        let builtIn = properties["enable.sasl.oauthbearer.unsecure.jwt"] == "true"
+        let builtIn =
+            properties["enable.sasl.oauthbearer.unsecure.jwt"] == "true"
             || properties["sasl.oauthbearer.method"]?.lowercased() == "oidc"
         if isOAuth && !hasProvider && !builtIn {
             throw KafkaError(

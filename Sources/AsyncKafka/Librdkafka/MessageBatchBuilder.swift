@@ -85,4 +85,3 @@ enum MessageBatchBuilder {
         return headers
     }
 }
-

@@ -45,11 +45,16 @@ final class TopicPartitionList {
         let count = Int(list.pointee.cnt)
         return (0..<count).map { index in
             let element = list.pointee.elems[index]
-            let offset: KafkaOffset = element.offset == -2 ? .beginning
-                : element.offset == -1 ? .end
-                : element.offset == -1000 ? .stored
-                : element.offset < 0 ? .unset
-                : .offset(element.offset)
+            let offset: KafkaOffset =
+                element.offset == -2
+                ? .beginning
+                : element.offset == -1
+                    ? .end
+                    : element.offset == -1000
+                        ? .stored
+                        : element.offset < 0
+                            ? .unset
+                            : .offset(element.offset)
             return KafkaTopicPartition(
                 topic: String(cString: element.topic),
                 partition: Int(element.partition),

@@ -92,4 +92,3 @@ public struct KafkaProducerMessage: Sendable, Hashable {
         .tombstone(topic: topic, partition: partition, key: key.map { Array($0.utf8) }, headers: headers, timestamp: timestamp)
     }
 }
-

@@ -19,4 +19,3 @@ public struct KafkaTopicPartition: Sendable, Hashable, CustomStringConvertible {
         "\(self.topic)[\(self.partition)]@\(self.offset)"
     }
 }
-

@@ -35,5 +35,7 @@ public struct KafkaPartitioner: RawRepresentable, Sendable, Hashable, CaseIterab
     public static let fnv1aRandom = KafkaPartitioner(rawValue: "fnv1a_random")
 
     /// The values this version of AsyncKafka names; librdkafka may accept more.
-    public static let allCases: [KafkaPartitioner] = [.random, .consistent, .consistentRandom, .murmur2, .murmur2Random, .fnv1a, .fnv1aRandom]
+    public static let allCases: [KafkaPartitioner] = [
+        .random, .consistent, .consistentRandom, .murmur2, .murmur2Random, .fnv1a, .fnv1aRandom,
+    ]
 }

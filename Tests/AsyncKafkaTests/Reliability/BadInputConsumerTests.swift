@@ -11,7 +11,9 @@ struct BadInputConsumerTests {
         let topic = Unique.name(prefix)
         try cluster.createTopic(topic, partitions: 1)
         _ = try await cluster.produce(values, to: topic)
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration(group: nil))
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)],
+            configuration: cluster.consumerConfiguration(group: nil))
         return (cluster, topic, consumer)
     }
 

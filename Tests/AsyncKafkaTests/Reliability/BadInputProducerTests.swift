@@ -18,7 +18,9 @@ struct BadInputProducerTests {
 
     /// Reads the whole partition 0 of `topic` (`count` messages).
     private func readBack(_ count: Int, _ topic: String, _ cluster: EmbeddedKafkaCluster) async throws -> [KafkaMessage] {
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration(group: nil))
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)],
+            configuration: cluster.consumerConfiguration(group: nil))
         let messages = try await collect(count, from: consumer)
         await consumer.close()
         return messages
@@ -80,7 +82,8 @@ struct BadInputProducerTests {
             try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: big))
         }
         await expectKafkaError(.messageTooLarge) {
-            try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "v", headers: [KafkaHeader(name: "h", value: big)]))
+            try await producer.send(
+                KafkaProducerMessage(topic: topic, partition: 0, value: "v", headers: [KafkaHeader(name: "h", value: big)]))
         }
         let results = await producer.send(contentsOf: [
             KafkaProducerMessage(topic: topic, partition: 0, value: "a"),
@@ -127,9 +130,12 @@ struct BadInputProducerTests {
     func invalidHeader() async throws {
         let (cluster, topic, producer) = try await self.setUp("headers")
         await expectKafkaError(.invalidArgument) {
-            try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "v", headers: [KafkaHeader(name: "a\u{0}b", value: "x")]))
+            try await producer.send(
+                KafkaProducerMessage(topic: topic, partition: 0, value: "v", headers: [KafkaHeader(name: "a\u{0}b", value: "x")]))
         }
-        let headers = [KafkaHeader(name: "null", value: nil as [UInt8]?), KafkaHeader(name: "empty", value: []), KafkaHeader(name: "", value: "x")]
+        let headers = [
+            KafkaHeader(name: "null", value: nil as [UInt8]?), KafkaHeader(name: "empty", value: []), KafkaHeader(name: "", value: "x"),
+        ]
         try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "h", headers: headers))
         await producer.close()
         let messages = try await self.readBack(2, topic, cluster)
@@ -167,8 +173,10 @@ struct BadInputProducerTests {
         let (cluster, topic, producer) = try await self.setUp("closed")
         await producer.close()
         var codes: [KafkaError.Code?] = []
-        codes.append(await #expect(throws: KafkaError.self) { try await producer.send(KafkaProducerMessage(topic: topic, value: "v")) }?.code)
-        codes.append(await #expect(throws: KafkaError.self) { try await producer.enqueue(KafkaProducerMessage(topic: topic, value: "v")) }?.code)
+        codes.append(
+            await #expect(throws: KafkaError.self) { try await producer.send(KafkaProducerMessage(topic: topic, value: "v")) }?.code)
+        codes.append(
+            await #expect(throws: KafkaError.self) { try await producer.enqueue(KafkaProducerMessage(topic: topic, value: "v")) }?.code)
         codes.append(await producer.send(contentsOf: [KafkaProducerMessage(topic: topic, value: "v")]).first?.error?.code)
         codes.append(await #expect(throws: KafkaError.self) { try await producer.flush(timeout: .seconds(1)) }?.code)
         #expect(codes.allSatisfy { $0 == .clientClosed }, "\(codes)")

@@ -55,8 +55,11 @@ struct BadInputTransactionTests {
     @Test("decoding garbage throws decodingFailed with the position; the next message decodes")
     func decodeGarbage() async throws {
         struct Order: Codable, Equatable { var id: Int }
-        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic("garbage", values: ["not json {", "{\"id\":\"seven\"}", "{\"id\":7}"])
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)], configuration: cluster.consumerConfiguration(group: nil))
+        let (cluster, topic) = try await EmbeddedKafkaCluster.withTopic(
+            "garbage", values: ["not json {", "{\"id\":\"seven\"}", "{\"id\":7}"])
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .beginning)],
+            configuration: cluster.consumerConfiguration(group: nil))
         let messages = try await collect(3, from: consumer)
         await consumer.close()
         var failures: [KafkaError] = []

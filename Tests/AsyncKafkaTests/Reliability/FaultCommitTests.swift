@@ -12,7 +12,8 @@ struct FaultCommitTests {
     func commitAfterErrorStop() async throws {
         let topic = try FaultTopic("commit-after-stop")
         try await topic.fill(total: 200)
-        let consumer = try await KafkaConsumer.assigned(to: topic.all(at: .stored), configuration: topic.cluster.manualCommitConsumerConfiguration())
+        let consumer = try await KafkaConsumer.assigned(
+            to: topic.all(at: .stored), configuration: topic.cluster.manualCommitConsumerConfiguration())
         // If the error never surfaced the loop would wait for ever: give up after 30 s.
         let watchdog = closeWatchdog(consumer)
         defer { watchdog.cancel() }
@@ -63,7 +64,9 @@ struct FaultCommitTests {
         #expect(tally.duplicates == 0, "the commit went through: nothing is read twice")
         topic.emit(
             "OffsetCommit errors, retriable (COORDINATOR_LOAD_IN_PROGRESS, REQUEST_TIMED_OUT, NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE)",
-            figures: tally.figures(produced: Self.total) + [("errors injected", "\(injected.count)"), ("commit attempts failed", "\(failures.count)")],
+            figures: tally.figures(produced: Self.total) + [
+                ("errors injected", "\(injected.count)"), ("commit attempts failed", "\(failures.count)"),
+            ],
             asserted: "commit succeeds (with retries), 0 lost, 0 duplicates"
         )
     }
@@ -114,7 +117,8 @@ struct FaultCommitTests {
         let topic = try FaultTopic(prefix)
         try await topic.fill(total: Self.total)
         let group = Unique.name("group")
-        let first = try await KafkaConsumer.assigned(to: topic.all(at: .stored), configuration: topic.cluster.manualCommitConsumerConfiguration(group: group))
+        let first = try await KafkaConsumer.assigned(
+            to: topic.all(at: .stored), configuration: topic.cluster.manualCommitConsumerConfiguration(group: group))
         return (topic, group, NumberTally(expected: Self.total), first)
     }
 

@@ -18,7 +18,8 @@ extension NumberedMessages {
         into tally: NumberTally,
         deadline: Duration = .seconds(60)
     ) async throws -> (KafkaConsumer, Task<Void, any Error>) {
-        let consumer = try await KafkaConsumer.assigned(to: Self.partitions(of: topic, count: partitions, offset: .beginning), configuration: cluster.consumerConfiguration(group: nil))
+        let consumer = try await KafkaConsumer.assigned(
+            to: Self.partitions(of: topic, count: partitions, offset: .beginning), configuration: cluster.consumerConfiguration(group: nil))
         let task = Task { try await tally.consume(consumer, until: { $0.isComplete }, deadline: deadline) }
         return (consumer, task)
     }

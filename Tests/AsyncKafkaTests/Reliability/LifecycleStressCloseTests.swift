@@ -105,7 +105,8 @@ extension LifecycleStress {
             let closedFirst = outcomes.count { $0 == .closedFirst }
             try await run.finish(
                 "Consumer commit in flight while its task is cancelled",
-                detail: "committed=\(committed), closed first=\(closedFirst), close racing=\(Self.closeDuringCommit ? "odd cycles" : "off")",
+                detail:
+                    "committed=\(committed), closed first=\(closedFirst), close racing=\(Self.closeDuringCommit ? "odd cycles" : "off")",
                 asserted: "commit completes or reports clientClosed, no hang, freed; librdkafka handles back to baseline"
             )
         }

@@ -51,7 +51,8 @@ extension LifecycleStress {
                     for index in 0..<sendsPerCycle {
                         group.addTask {
                             do throws(KafkaError) {
-                                return .success(try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "\(index)")))
+                                return .success(
+                                    try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, value: "\(index)")))
                             } catch {
                                 return .failure(error)
                             }

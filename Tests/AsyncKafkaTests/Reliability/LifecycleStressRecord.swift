@@ -25,7 +25,9 @@ extension EmbeddedKafkaCluster {
     /// and librdkafka 2.0.2 then retries a logical-offset query only after a fixed 500 ms, which
     /// would make every cycle take half a second.
     func stressConsumer(_ topic: String, group: String? = nil) async throws -> KafkaConsumer {
-        let consumer = try await KafkaConsumer.assigned(to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .offset(0))], configuration: self.consumerConfiguration(group: group))
+        let consumer = try await KafkaConsumer.assigned(
+            to: [KafkaTopicPartition(topic: topic, partition: 0, offset: .offset(0))],
+            configuration: self.consumerConfiguration(group: group))
         return consumer
     }
 

@@ -91,17 +91,21 @@ struct NoLossTests {
         let endings = outcomes.endingsThatHappened
         #expect(complete, "missing after \(limit): \(ledger.missing) (seed \(settings.seed))")
         #expect(ledger.distinct == settings.messages, "lost \(settings.messages - ledger.distinct) (seed \(settings.seed))")
-        #expect(ledger.duplicates <= windows, "duplicates \(ledger.duplicates) exceed the uncommitted windows \(windows) (seed \(settings.seed))")
+        #expect(
+            ledger.duplicates <= windows,
+            "duplicates \(ledger.duplicates) exceed the uncommitted windows \(windows) (seed \(settings.seed))")
         #expect(outcomes.orderViolations.isEmpty, "\(outcomes.orderViolations.prefix(5)) (seed \(settings.seed))")
         #expect(ledger.mismatches.isEmpty, "\(ledger.mismatches.prefix(5))")
         #expect(ledger.misplaced(reports) == 0, "numbers read at another position than their delivery report")
         #expect(Set(endings) == Set(SessionEnding.allCases), "endings exercised: \(endings) (seed \(settings.seed))")
         ReliabilityRecord(
             section: "No loss",
-            scenario: "Group churn: \(settings.members) members at once, sessions ended by cancellation, break, thrown error, close(); restarted",
+            scenario:
+                "Group churn: \(settings.members) members at once, sessions ended by cancellation, break, thrown error, close(); restarted",
             figures: [
                 "messages": "\(settings.messages)", "partitions": "\(settings.partitions)", "sessions": "\(outcomes.count)",
-                "ended early": endings.map(\.rawValue).joined(separator: "/"), "reads": "\(ledger.reads)", "lost": "\(settings.messages - ledger.distinct)",
+                "ended early": endings.map(\.rawValue).joined(separator: "/"), "reads": "\(ledger.reads)",
+                "lost": "\(settings.messages - ledger.distinct)",
                 "duplicates": "\(ledger.duplicates)", "uncommitted windows": "\(windows)",
                 "commits refused": "\(outcomes.commitFailures)", "seed": "\(settings.seed)",
                 "ms": "\(watch.milliseconds)",

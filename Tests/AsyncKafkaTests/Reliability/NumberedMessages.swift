@@ -63,7 +63,8 @@ enum NumberedMessages {
         deadline: Duration = .seconds(30)
     ) async throws -> NumberTally {
         let tally = NumberTally(expected: expected)
-        let consumer = try await KafkaConsumer.assigned(to: Self.partitions(of: topic, count: partitions, offset: .beginning), configuration: cluster.consumerConfiguration(group: nil))
+        let consumer = try await KafkaConsumer.assigned(
+            to: Self.partitions(of: topic, count: partitions, offset: .beginning), configuration: cluster.consumerConfiguration(group: nil))
         try await tally.consume(consumer, until: { $0.isComplete }, deadline: deadline)
         await consumer.close()
         return tally

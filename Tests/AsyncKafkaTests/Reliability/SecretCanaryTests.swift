@@ -90,7 +90,8 @@ struct SecretCanaryTests {
 
         let lines = logs.captured
         texts += lines.map(\.message) + lines.flatMap { $0.metadata.values }
-        let dimensions = metrics.counters.flatMap { $0.dimensions.flatMap { [$0.0, $0.1] } + [$0.label] }
+        let dimensions =
+            metrics.counters.flatMap { $0.dimensions.flatMap { [$0.0, $0.1] } + [$0.label] }
             + metrics.recorders.flatMap { $0.dimensions.flatMap { [$0.0, $0.1] } + [$0.label] }
         texts += dimensions
         #expect(lines.count > 100, "debug=all should make librdkafka talkative")
@@ -99,7 +100,10 @@ struct SecretCanaryTests {
         #expect(leaks.isEmpty, "canary leaked: \(leaks.map { $0.replacing(canary, with: "<CANARY>") })")
         ReliabilityRecord.security(
             "Secret canary in 4 secret properties",
-            figures: ["log lines": "\(lines.count)", "errors": "\(errors.count)", "metric dimensions": "\(dimensions.count)", "texts checked": "\(texts.count)", "leaks": "\(leaks.count)"],
+            figures: [
+                "log lines": "\(lines.count)", "errors": "\(errors.count)", "metric dimensions": "\(dimensions.count)",
+                "texts checked": "\(texts.count)", "leaks": "\(leaks.count)",
+            ],
             asserted: "canary absent from descriptions, dump(), debug=all logs, errors, metrics labels"
         )
     }

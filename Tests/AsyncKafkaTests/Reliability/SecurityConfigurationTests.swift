@@ -12,7 +12,10 @@ struct SecurityConfigurationTests {
         #expect(KafkaSASLConfiguration.Mechanism.builtIn == KafkaSASLConfiguration.Mechanism.allCases)
         ReliabilityRecord.security(
             "librdkafka builtin.features",
-            figures: ["tls": "\(KafkaTLSConfiguration.isBuiltIn)", "sasl": KafkaSASLConfiguration.Mechanism.builtIn.map(\.rawValue).joined(separator: " ")],
+            figures: [
+                "tls": "\(KafkaTLSConfiguration.isBuiltIn)",
+                "sasl": KafkaSASLConfiguration.Mechanism.builtIn.map(\.rawValue).joined(separator: " "),
+            ],
             asserted: "ssl, sasl_plain, sasl_scram, sasl_oauthbearer present"
         )
     }
@@ -39,7 +42,9 @@ struct SecurityConfigurationTests {
         dump(sasl, to: &dumps)
         dump(tls, to: &dumps)
         dump(configuration, to: &dumps)
-        let texts = [sasl.description, tls.description, String(reflecting: sasl), String(reflecting: tls), configuration.description, dumps]
+        let texts = [
+            sasl.description, tls.description, String(reflecting: sasl), String(reflecting: tls), configuration.description, dumps,
+        ]
         #expect(texts.allSatisfy { !$0.contains(secret) })
         #expect(sasl.description.contains("sasl.username=u"))
         ReliabilityRecord.security(
@@ -63,9 +68,18 @@ struct SecurityConfigurationTests {
             ("security.protocol", refusal { $0.properties["sasl.mechanisms"] = "PLAIN" }),
             ("sasl.mechanisms", refusal { $0.configureSecurity(sasl: .oauthBearer) }),
             ("sasl.mechanisms", refusal { $0.oauthBearerTokenProvider = { _ in throw CancellationError() } }),
-            ("sasl.mechanisms", refusal { $0.configureSecurity(sasl: KafkaSASLConfiguration(mechanism: .plain, username: "u", password: "p")); $0.properties["sasl.mechanisms"] = "NOPE" }),
+            (
+                "sasl.mechanisms",
+                refusal {
+                    $0.configureSecurity(sasl: KafkaSASLConfiguration(mechanism: .plain, username: "u", password: "p"))
+                    $0.properties["sasl.mechanisms"] = "NOPE"
+                }
+            ),
             ("ssl.ca.location", refusal { $0.configureSecurity(tls: KafkaTLSConfiguration(caLocation: "/nonexistent/ca.pem")) }),
-            ("ssl.certificate.location", refusal { $0.configureSecurity(tls: KafkaTLSConfiguration(certificateLocation: "/nonexistent/c.pem")) }),
+            (
+                "ssl.certificate.location",
+                refusal { $0.configureSecurity(tls: KafkaTLSConfiguration(certificateLocation: "/nonexistent/c.pem")) }
+            ),
             ("ssl.key.location", refusal { $0.configureSecurity(tls: KafkaTLSConfiguration(keyLocation: "/nonexistent/k.pem")) }),
             ("ssl.keystore.location", refusal { $0.configureSecurity(tls: KafkaTLSConfiguration(keystoreLocation: "/nonexistent/k.p12")) }),
             ("security.protocol", refusal { $0.properties["security.protocol"] = "tls" }),

@@ -70,7 +70,13 @@ struct SecurityOAuthBearerTests {
         }
         for (provider, expected) in [
             ({ _ in throw IdentityProviderDown() } as KafkaOAuthBearerTokenProvider, "the token provider failed: identity provider down"),
-            ({ _ in KafkaOAuthBearerToken(value: "t", expiresAt: KafkaTimestamp(millisecondsSince1970: Self.nowMilliseconds() + 60_000), principal: "p", extensions: ["auth": "reserved"]) }, "the token provider's token was refused"),
+            (
+                { _ in
+                    KafkaOAuthBearerToken(
+                        value: "t", expiresAt: KafkaTimestamp(millisecondsSince1970: Self.nowMilliseconds() + 60_000), principal: "p",
+                        extensions: ["auth": "reserved"])
+                }, "the token provider's token was refused"
+            ),
         ] {
             let logs = CapturingLogHandler()
             let producer = try KafkaProducer(configuration: self.configuration(cluster, provider: provider), logger: logs.logger)
@@ -99,7 +105,8 @@ struct SecurityOAuthBearerTests {
             startedContinuation.yield()
             for await _ in release { break }
             defer { finished.add(1, ordering: .relaxed) }
-            return KafkaOAuthBearerToken(value: "late", expiresAt: KafkaTimestamp(millisecondsSince1970: Self.nowMilliseconds() + 60_000), principal: "p")
+            return KafkaOAuthBearerToken(
+                value: "late", expiresAt: KafkaTimestamp(millisecondsSince1970: Self.nowMilliseconds() + 60_000), principal: "p")
         }
         let producer = try KafkaProducer(configuration: self.configuration(cluster, provider: provider))
         for await _ in started { break }

@@ -27,7 +27,10 @@ struct ConsumerStateMachineTests {
             Issue.record("expected to wait for librdkafka")
             return
         }
-        guard case .finish("handle", forced: false, let commits, let waiters) = machine.closeProgress(now: self.start, librdkafkaClosed: { true }) else {
+        guard
+            case .finish("handle", forced: false, let commits, let waiters) = machine.closeProgress(
+                now: self.start, librdkafkaClosed: { true })
+        else {
             Issue.record("expected finish")
             return
         }
@@ -56,7 +59,14 @@ struct ConsumerStateMachineTests {
             return
         }
         var asked = false
-        guard case .waitForCommits = machine.closeProgress(now: self.start, librdkafkaClosed: { asked = true; return true }) else {
+        guard
+            case .waitForCommits = machine.closeProgress(
+                now: self.start,
+                librdkafkaClosed: {
+                    asked = true
+                    return true
+                })
+        else {
             Issue.record("expected to wait for the commit")
             return
         }

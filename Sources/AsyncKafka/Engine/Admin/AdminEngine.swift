@@ -37,7 +37,8 @@ final class AdminEngine: @unchecked Sendable {
     var negotiation: BrokerNegotiation { self.core.bridge.negotiation }
 
     init(configuration: KafkaAdminConfiguration, logger: Logger) throws(KafkaError) {
-        let core = try ClientCore(.admin, properties: configuration.properties, logger: logger, oauthBearer: configuration.oauthBearerTokenProvider)
+        let core = try ClientCore(
+            .admin, properties: configuration.properties, logger: logger, oauthBearer: configuration.oauthBearerTokenProvider)
         guard let results = rd_kafka_queue_new(core.handle.pointer), let main = rd_kafka_queue_get_main(core.handle.pointer) else {
             core.destroy(queues: [])
             throw KafkaError(code: .librdkafka, message: "librdkafka could not create the admin client's queues")
@@ -45,7 +46,8 @@ final class AdminEngine: @unchecked Sendable {
         core.wakeThread(on: results)
         core.wakeThread(on: main)
         self.core = core
-        self.confined = ThreadBound(AdminStateMachine(resources: Resources(handle: core.handle, results: results, main: main)), on: core.thread)
+        self.confined = ThreadBound(
+            AdminStateMachine(resources: Resources(handle: core.handle, results: results, main: main)), on: core.thread)
         do throws(KafkaError) {
             try self.callThread.start { .untilWoken }
             do throws(KafkaError) {
@@ -121,7 +123,9 @@ final class AdminEngine: @unchecked Sendable {
         return try result.get()
     }
 
-    private static func options(api: rd_kafka_admin_op_t, id: Int, timeout: Duration, _ rk: OpaquePointer) throws(KafkaError) -> OpaquePointer {
+    private static func options(
+        api: rd_kafka_admin_op_t, id: Int, timeout: Duration, _ rk: OpaquePointer
+    ) throws(KafkaError) -> OpaquePointer {
         guard let options = rd_kafka_AdminOptions_new(rk, api) else {
             throw KafkaError(code: .librdkafka, message: "librdkafka could not create admin options")
         }

@@ -72,7 +72,9 @@ extension ConsumerEngine {
     }
 
     /// The broker answered a commit; `commitOpaque` is its id. On the thread (served from the commit queue).
-    func commitCompleted(_ commitOpaque: UnsafeMutableRawPointer?, error err: rd_kafka_resp_err_t, offsets: UnsafePointer<rd_kafka_topic_partition_list_t>?) {
+    func commitCompleted(
+        _ commitOpaque: UnsafeMutableRawPointer?, error err: rd_kafka_resp_err_t, offsets: UnsafePointer<rd_kafka_topic_partition_list_t>?
+    ) {
         guard let continuation = self.confined.machine.commitCompleted(id: Int(bitPattern: commitOpaque)) else { return }
         switch err {
         case RD_KAFKA_RESP_ERR_NO_ERROR, RD_KAFKA_RESP_ERR__NO_OFFSET:

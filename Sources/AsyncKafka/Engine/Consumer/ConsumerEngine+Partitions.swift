@@ -7,7 +7,8 @@ extension ConsumerEngine {
         let err = rd_kafka_assignment(resources.handle.pointer, &list)
         defer { if let list { rd_kafka_topic_partition_list_destroy(list) } }
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "assignment") }
-        return list.map { TopicPartitionList.partitions(of: $0).map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) } } ?? []
+        return list.map { TopicPartitionList.partitions(of: $0).map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) } }
+            ?? []
     }
 
     /// Seeks and drops the partitions' buffered messages from before the seek. On the thread.

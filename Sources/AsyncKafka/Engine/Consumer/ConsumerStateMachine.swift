@@ -92,7 +92,8 @@ struct ConsumerStateMachine<Resources, Commit, CloseWaiter> {
     mutating func closeRequested(deadline: ContinuousClock.Instant) -> CloseAction {
         guard case .running(let running) = self.state else { return .none }
         let awaiting = !running.commits.isEmpty
-        self.state = .closing(Closing(resources: running.resources, commits: running.commits, deadline: deadline, awaitingCommits: awaiting))
+        self.state = .closing(
+            Closing(resources: running.resources, commits: running.commits, deadline: deadline, awaitingCommits: awaiting))
         return .beginClose(running.resources, startLibrdkafkaClose: !awaiting)
     }
 

@@ -35,7 +35,8 @@ final class BrokerNegotiation: Sendable {
     /// The text a timeout's message ends with once a failed ApiVersion request was seen,
     /// for the running librdkafka (`version` as ``Librdkafka/version`` encodes it).
     static func timeoutHint(version: Int32 = Librdkafka.version, versionString: String = Librdkafka.versionString) -> String {
-        var hint = "librdkafka could not negotiate protocol versions with the broker (ApiVersion request failed; "
+        var hint =
+            "librdkafka could not negotiate protocol versions with the broker (ApiVersion request failed; "
             + "its \"broker version < 0.10\" guess is rarely the cause): check that security.protocol matches "
             + "the listener (a TLS listener answers a plaintext client this way)"
         if version < Self.newerLibrdkafka {

@@ -13,12 +13,15 @@ protocol ClientEventReceiver: AnyObject {
     /// librdkafka asks the consumer to assign or revoke `partitions` (its rebalance callback).
     func rebalance(_ rk: OpaquePointer, _ err: rd_kafka_resp_err_t, _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?)
     /// The broker answered the commit `commitOpaque` was sent with.
-    func commitCompleted(_ commitOpaque: UnsafeMutableRawPointer?, error: rd_kafka_resp_err_t, offsets: UnsafePointer<rd_kafka_topic_partition_list_t>?)
+    func commitCompleted(
+        _ commitOpaque: UnsafeMutableRawPointer?, error: rd_kafka_resp_err_t, offsets: UnsafePointer<rd_kafka_topic_partition_list_t>?)
 }
 
 extension ClientEventReceiver {
     func rebalance(_ rk: OpaquePointer, _ err: rd_kafka_resp_err_t, _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) {}
-    func commitCompleted(_ commitOpaque: UnsafeMutableRawPointer?, error: rd_kafka_resp_err_t, offsets: UnsafePointer<rd_kafka_topic_partition_list_t>?) {}
+    func commitCompleted(
+        _ commitOpaque: UnsafeMutableRawPointer?, error: rd_kafka_resp_err_t, offsets: UnsafePointer<rd_kafka_topic_partition_list_t>?
+    ) {}
 }
 
 /// What a client's librdkafka callbacks reach: the `rd_kafka_t`'s opaque.

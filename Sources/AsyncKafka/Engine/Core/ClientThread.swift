@@ -65,13 +65,15 @@ package final class ClientThread: @unchecked Sendable {
     package func start(serve: @escaping () -> Sleep) throws(KafkaError) {
         let context = Unmanaged.passRetained(Context(thread: self, serve: serve)).toOpaque()
         var handle = pthread_t()
-        let result = pthread_create(&handle, nil, { raw in
-            let context = Unmanaged<Context>.fromOpaque(raw!).takeRetainedValue()
-            context.thread.nameCurrentThread()
-            pthread_setspecific(ClientThread.current, Unmanaged.passUnretained(context.thread).toOpaque())
-            context.thread.run(context.serve)
-            return nil
-        }, context)
+        let result = pthread_create(
+            &handle, nil,
+            { raw in
+                let context = Unmanaged<Context>.fromOpaque(raw!).takeRetainedValue()
+                context.thread.nameCurrentThread()
+                pthread_setspecific(ClientThread.current, Unmanaged.passUnretained(context.thread).toOpaque())
+                context.thread.run(context.serve)
+                return nil
+            }, context)
         guard result == 0 else {
             Unmanaged<Context>.fromOpaque(context).release()
             throw KafkaError(code: .librdkafka, message: "could not start the client thread (pthread_create: \(result))")

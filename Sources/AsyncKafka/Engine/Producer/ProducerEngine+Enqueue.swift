@@ -16,7 +16,9 @@ extension ProducerEngine {
         try withUnsafePointer(to: message) { message throws(KafkaError) in try self.enqueue(at: message, opaque: opaque) }
     }
 
-    private func enqueue(at message: UnsafePointer<KafkaProducerMessage>, opaque: UnsafeMutableRawPointer?) throws(KafkaError) -> EnqueueResult {
+    private func enqueue(
+        at message: UnsafePointer<KafkaProducerMessage>, opaque: UnsafeMutableRawPointer?
+    ) throws(KafkaError) -> EnqueueResult {
         try Self.validate(message)
         let rk = self.handle.pointer
         // Read before trying: reports served after this read make a full queue worth a retry.
