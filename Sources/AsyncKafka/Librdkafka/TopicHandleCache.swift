@@ -6,36 +6,24 @@ import CRdKafka
 /// Not thread-safe: its owner keeps it under a lock (the producer's state lock, the
 /// consumer's ``OffsetStore``).
 struct TopicHandleCache {
-    private var handles: [String: TopicHandle] = [:]
-    /// The handle used last: most callers use one topic at a time, and comparing a name is
-    /// cheaper than hashing it.
-    private var last: (name: String, handle: TopicHandle)?
+    private var handles = TopicKeyed<TopicHandle>()
 
     /// The handle for `name`, created (after checking the name) on first use.
     mutating func handle(for name: String, _ rk: OpaquePointer) throws(KafkaError) -> OpaquePointer {
-        if let last = self.last, last.name == name { return last.handle.pointer }
-        if let known = self.handles[name] {
-            self.last = (name, known)
-            return known.pointer
+        func make() throws(KafkaError) -> TopicHandle {
+            try KafkaTopicName.validate(name)
+            // NULL settings: a copy of the client's topic-level ones (acks, partitioner, …).
+            guard let created = rd_kafka_topic_new(rk, name, nil) else {
+                throw KafkaError(code: .invalidArgument, message: "librdkafka rejected the topic name \"\(name)\"")
+            }
+            return TopicHandle(pointer: created)
         }
-        try KafkaTopicName.validate(name)
-        // NULL settings: a copy of the client's topic-level ones (acks, partitioner, …).
-        guard let created = rd_kafka_topic_new(rk, name, nil) else {
-            throw KafkaError(code: .invalidArgument, message: "librdkafka rejected the topic name \"\(name)\"")
-        }
-        let handle = TopicHandle(pointer: created)
-        self.handles[name] = handle
-        self.last = (name, handle)
-        return created
+        return try self.handles.update(name, orMake: make) { (handle: inout TopicHandle) throws(KafkaError) in handle.pointer }
     }
 
     /// Forgets every handle and returns them, for `rd_kafka_topic_destroy` outside the lock.
     mutating func removeAll() -> [TopicHandle] {
-        defer {
-            self.handles = [:]
-            self.last = nil
-        }
-        return Array(self.handles.values)
+        self.handles.removeAll()
     }
 }
 

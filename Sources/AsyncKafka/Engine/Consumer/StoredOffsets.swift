@@ -1,10 +1,9 @@
 /// Per partition, the next offset to commit as last stored in librdkafka, and the floor below
 /// which the automatic offset store never goes (see ``OffsetStore``).
 ///
-/// Written once per stored message, so the topic stored to last is kept apart, with its
-/// partitions in an array indexed by partition: most loops store to one topic at a time, and
-/// comparing a name costs less than hashing it. Not thread-safe: ``OffsetStore`` keeps it
-/// under its lock.
+/// Written once per stored message, so the topics are ``TopicKeyed`` (the topic stored to last
+/// kept apart), each with its partitions in an array indexed by partition. Not thread-safe:
+/// ``OffsetStore`` keeps it under its lock.
 struct StoredOffsets {
     /// One partition's offsets.
     struct Entry: Equatable {
@@ -15,25 +14,21 @@ struct StoredOffsets {
         var floor: Int64?
     }
 
-    private typealias Partitions = [Entry]
-
-    private var topics: [String: Partitions] = [:]
-    /// The topic stored to last, and its partitions (not in `topics` while it is the last).
-    private var lastName: String?
-    private var lastPartitions: Partitions = []
+    private var topics = TopicKeyed<[Entry]>()
 
     /// The entry of `topic`[`partition`] (empty when nothing was recorded).
     subscript(topic: String, partition: Int) -> Entry {
         get {
-            let partitions = self.lastName == topic ? self.lastPartitions : self.topics[topic] ?? []
+            let partitions = self.topics[topic] ?? []
             return partition < partitions.count ? partitions[partition] : Entry()
         }
         set {
-            if self.lastName != topic { self.switchTo(topic) }
-            if partition >= self.lastPartitions.count {
-                self.lastPartitions.append(contentsOf: repeatElement(Entry(), count: partition + 1 - self.lastPartitions.count))
+            self.topics.update(topic, orMake: { [] }) { partitions in
+                if partition >= partitions.count {
+                    partitions.append(contentsOf: repeatElement(Entry(), count: partition + 1 - partitions.count))
+                }
+                partitions[partition] = newValue
             }
-            self.lastPartitions[partition] = newValue
         }
     }
 
@@ -53,17 +48,7 @@ struct StoredOffsets {
 
     /// Forgets everything recorded for `partition` of `topic`.
     mutating func remove(topic: String, partition: Int) {
-        if self.lastName == topic {
-            if partition < self.lastPartitions.count { self.lastPartitions[partition] = Entry() }
-        } else if var partitions = self.topics[topic], partition < partitions.count {
-            partitions[partition] = Entry()
-            self.topics[topic] = partitions
-        }
-    }
-
-    private mutating func switchTo(_ topic: String) {
-        if let previous = self.lastName { self.topics[previous] = self.lastPartitions }
-        self.lastPartitions = self.topics.removeValue(forKey: topic) ?? []
-        self.lastName = topic
+        guard let partitions = self.topics[topic], partition < partitions.count else { return }
+        self.topics.update(topic, orMake: { [] }) { $0[partition] = Entry() }
     }
 }
