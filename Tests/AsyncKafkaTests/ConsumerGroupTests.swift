@@ -177,8 +177,8 @@ struct SubscriptionTests {
         try await consumer.unsubscribe()
         var revoked: [KafkaTopicPartition] = []
         for await event in events {
-            if case .revoked(let partitions) = event {
-                revoked = partitions
+            if event.kind == .revoked {
+                revoked = event.partitions
                 break
             }
         }

@@ -19,7 +19,7 @@ struct FaultCommitCloseTests {
         let consumer = try KafkaConsumer(configuration: configuration)
         let handlerCommit = Mutex<Result<Void, KafkaError>?>(nil)
         await consumer.setRebalanceHandler { event in
-            guard case .revoked = event else { return }
+            guard event.kind == .revoked else { return }
             do throws(KafkaError) {
                 try await consumer.commit()
                 handlerCommit.withLock { $0 = .success(()) }

@@ -30,12 +30,12 @@ extension LifecycleStress {
             let releaseRevoke = StressSignal()
             let sawAssigned = Atomic<Bool>(false)
             await consumer.setRebalanceHandler { event in
-                switch event {
+                switch event.kind {
                 case .assigned:
                     sawAssigned.store(true, ordering: .relaxed)
                     assigned.fire()
                     if moment == .insideAssigned { withUnsafeCurrentTask { $0?.cancel() } }
-                case .revoked, .lost:
+                default:  // revoked or lost
                     guard moment == .insideRevoked else { return }
                     inRevoke.fire()
                     await releaseRevoke.wait()

@@ -130,10 +130,10 @@ final class SessionRecord: Sendable {
     func rebalanced(_ event: KafkaRebalanceEvent) {
         self.state.withLock { state in
             let partitions = event.partitions.map(\.partition)
-            switch event {
+            switch event.kind {
             case .assigned:
                 state.assigned.formUnion(partitions)
-            case .revoked, .lost:
+            default:  // revoked or lost
                 state.assigned.subtract(partitions)
                 for partition in partitions { Self.endRun(partition, &state) }
             }

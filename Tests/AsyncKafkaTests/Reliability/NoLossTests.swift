@@ -133,7 +133,7 @@ struct NoLossTests {
         }
         defer { registry.unregister(member: member) }
         await consumer.setRebalanceHandler { event in
-            if case .revoked = event {
+            if event.kind == .revoked {
                 // Hand the partitions over with what was processed committed.
                 let snapshot = record.commitSnapshot()
                 record.committed((try? await consumer.commit()) != nil ? snapshot : nil)

@@ -179,13 +179,7 @@ final class RebalanceNotes: Sendable {
 
     /// Records `event`.
     func record(_ event: KafkaRebalanceEvent) {
-        let note: String
-        switch event {
-        case .assigned: note = "assigned"
-        case .revoked: note = "revoked"
-        case .lost: note = "lost"
-        }
-        self.notes.withLock { $0.append(note) }
+        self.notes.withLock { $0.append(event.kind.rawValue) }
     }
 
     var all: [String] { self.notes.withLock { $0 } }
