@@ -67,12 +67,12 @@ extension KafkaConsumer {
         timeout: Duration = .seconds(10)
     ) async throws(KafkaError) -> [KafkaTopicPartition] {
         let milliseconds = Int32(clamping: timeout.wholeMilliseconds)
-        return try await self.engine.run { _, resources throws(KafkaError) in
+        return try await self.engine.runBlockingCall { rk throws(KafkaError) in
             let list = TopicPartitionList(capacity: partitions.count)
             for partition in partitions {
                 list.add(topic: partition.topic, partition: partition.partition, offset: timestamp.millisecondsSince1970)
             }
-            let err = rd_kafka_offsets_for_times(resources.handle.pointer, list.pointer, milliseconds)
+            let err = rd_kafka_offsets_for_times(rk, list.pointer, milliseconds)
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "offsets for times") }
             if let failure = list.firstError(context: "offsets for times of") { throw failure }
             return list.partitions
@@ -111,7 +111,7 @@ extension KafkaConsumer {
         timeout: Duration = .seconds(10)
     ) async throws(KafkaError) -> [KafkaTopicPartition] {
         let milliseconds = Int32(clamping: timeout.wholeMilliseconds)
-        return try await self.engine.run { _, resources throws(KafkaError) in
+        return try await self.engine.runBlockingCall { rk throws(KafkaError) in
             let list = TopicPartitionList(partitions.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) })
             // librdkafka 2.0.2 waits for a broker state change when the group coordinator is not
             // known yet, and may miss the moment it becomes known: ask in short rounds instead.
@@ -120,7 +120,7 @@ extension KafkaConsumer {
             var err = RD_KAFKA_RESP_ERR__TIMED_OUT
             repeat {
                 let round = min(Int32(500), max(Int32(1), Int32(clamping: (deadline - clock.now).wholeMilliseconds)))
-                err = rd_kafka_committed(resources.handle.pointer, list.pointer, round)
+                err = rd_kafka_committed(rk, list.pointer, round)
             } while err == RD_KAFKA_RESP_ERR__TIMED_OUT && clock.now < deadline
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "committed offsets") }
             if let failure = list.firstError(context: "committed offset of") { throw failure }
@@ -144,11 +144,11 @@ extension KafkaConsumer {
         timeout: Duration = .seconds(10)
     ) async throws(KafkaError) -> KafkaWatermarks {
         let milliseconds = Int32(clamping: timeout.wholeMilliseconds)
-        return try await self.engine.run { _, resources throws(KafkaError) in
+        return try await self.engine.runBlockingCall { rk throws(KafkaError) in
             var low: Int64 = -1
             var high: Int64 = -1
             let err = rd_kafka_query_watermark_offsets(
-                resources.handle.pointer, topic, Int32(clamping: partition), &low, &high, milliseconds
+                rk, topic, Int32(clamping: partition), &low, &high, milliseconds
             )
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .rdKafka(err, context: "watermarks of \(topic)[\(partition)]") }
             return KafkaWatermarks(low: low, high: high)

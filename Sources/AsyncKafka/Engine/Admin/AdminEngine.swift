@@ -10,13 +10,13 @@ import Logging
 /// ``serve()`` hands it to the request's handler.
 ///
 /// Blocking calls (`rd_kafka_metadata`, which has no asynchronous form in librdkafka 2.0)
-/// run on a second thread, ``callThread``, so that the client thread goes on serving the
+/// run on the core's call thread (``ClientCore/runBlockingCall(admit:_:)``), so that the client thread goes on serving the
 /// main queue (log lines and error events) while a call waits. The call thread runs its jobs
 /// one at a time, in order, and the handle is destroyed by a job on it, so a call never
 /// outlives the handle: closing waits for a call already running.
 final class AdminEngine: @unchecked Sendable {
     /// The librdkafka objects of an open client, owned by the state machine; handed to
-    /// ``callThread`` once, to be destroyed there.
+    /// the call thread once, to be destroyed there.
     struct Resources: @unchecked Sendable {
         let handle: KafkaHandle
         /// Where admin results arrive.
@@ -30,15 +30,14 @@ final class AdminEngine: @unchecked Sendable {
 
     let core: ClientCore
     var logger: Logger { self.core.logger }
-    /// Where blocking calls run, and where the handle is destroyed.
-    let callThread = ClientThread(name: "ak:admin-call")
     let confined: ThreadBound<AdminStateMachine<Resources, ResultHandler>>
     /// Whether librdkafka reported a failed ApiVersion request (from the callbacks).
     var negotiation: BrokerNegotiation { self.core.bridge.negotiation }
 
     init(configuration: KafkaAdminConfiguration, logger: Logger) throws(KafkaError) {
         let core = try ClientCore(
-            .admin, properties: configuration.properties, logger: logger, oauthBearer: configuration.oauthBearerTokenProvider)
+            .admin, properties: configuration.properties, logger: logger, oauthBearer: configuration.oauthBearerTokenProvider,
+            blockingCalls: true)
         guard let results = rd_kafka_queue_new(core.handle.pointer), let main = rd_kafka_queue_get_main(core.handle.pointer) else {
             core.destroy(queues: [])
             throw KafkaError(code: .librdkafka, message: "librdkafka could not create the admin client's queues")
@@ -48,14 +47,8 @@ final class AdminEngine: @unchecked Sendable {
         self.core = core
         self.confined = ThreadBound(
             AdminStateMachine(resources: Resources(handle: core.handle, results: results, main: main)), on: core.thread)
-        do throws(KafkaError) {
-            try self.callThread.start { .untilWoken }
-            do throws(KafkaError) {
-                try core.start(self) { [self] in self.serve() }
-            } catch {
-                self.callThread.stop()
-                throw error
-            }
+        do {
+            try core.start(self) { [self] in self.serve() }
         } catch {
             if let (resources, _) = self.confined.value.close() { self.destroy(resources) }
             throw error
@@ -64,21 +57,15 @@ final class AdminEngine: @unchecked Sendable {
 
     // MARK: Jobs
 
-    /// Runs `body` with the handle on ``callThread`` (for blocking calls such as `rd_kafka_metadata`).
+    /// Runs `body` with the handle on the core's call thread (for blocking calls such as
+    /// `rd_kafka_metadata`), while the client thread goes on serving.
     func runBlockingCall<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws(KafkaError) -> T) async throws(KafkaError) -> T {
-        let result: Result<T, KafkaError> = await withCheckedContinuation { continuation in
-            self.core.thread.submit {
-                guard let handle = self.confined.value.resources?.handle else {
-                    continuation.resume(returning: .failure(.clientClosed("the admin client")))
-                    return
-                }
-                // Runs before the job that destroys the handle, which is submitted later.
-                self.callThread.submit {
-                    continuation.resume(returning: Result { () throws(KafkaError) in try body(handle.pointer) })
-                }
-            }
-        }
-        return try result.get()
+        try await self.core.runBlockingCall(
+            admit: { () throws(KafkaError) in
+                guard self.confined.value.resources != nil else { throw .clientClosed("the admin client") }
+            },
+            body
+        )
     }
 
     /// Sends an admin request and waits for its result event, which `parse` reads (on the thread).
@@ -163,7 +150,7 @@ final class AdminEngine: @unchecked Sendable {
             self.core.thread.submit {
                 self.release()
                 // After the job that destroys the handle (or at once, if the call thread has exited).
-                self.callThread.submit { continuation.resume() }
+                self.core.callThread?.submit { continuation.resume() }
                 self.core.thread.stop()
             }
         }
@@ -178,14 +165,11 @@ final class AdminEngine: @unchecked Sendable {
     }
 
     /// Stops using the handle and fails what is pending, then destroys the handle on
-    /// ``callThread`` after the calls submitted there before. On the client thread; idempotent.
+    /// the call thread after the calls admitted before. On the client thread; idempotent.
     private func release() {
         guard let (resources, waiting) = self.confined.value.close() else { return }
         for handler in waiting { handler(nil) }
-        self.callThread.submit {
-            self.destroy(resources)
-            self.callThread.stop()
-        }
+        self.core.destroyAfterBlockingCalls(queues: [resources.results, resources.main]) {}
     }
 
     /// Frees the queues and the handle (blocking while librdkafka joins its threads).

@@ -100,16 +100,16 @@ extension ConsumerEngine {
             self.startLibrdkafkaClose(resources)
             return .atMost(milliseconds: 20)
         case .finish(let resources, let forced, let commits, let waiters):
+            let resume = CloseWaiters(waiters)
             if forced {
                 self.logger.warning("consumer close did not finish in time (broker unreachable?): destroying it without LeaveGroup")
                 // librdkafka may still wait for its unanswered requests while it is destroyed:
                 // the caller of close() does not.
-                for waiter in waiters { waiter.resume() }
-                self.destroy(resources, commits: commits, forced: true)
+                resume.resumeAll()
+                self.destroy(resources, commits: commits, forced: true) {}
             } else {
                 _ = rd_kafka_queue_poll_callback(resources.commitQueue, 0)
-                self.destroy(resources, commits: commits, forced: false)
-                for waiter in waiters { waiter.resume() }
+                self.destroy(resources, commits: commits, forced: false) { resume.resumeAll() }
             }
             self.logger.debug("consumer closed")
             self.thread.stop()
@@ -130,19 +130,41 @@ extension ConsumerEngine {
     /// Tears down a consumer that could not start. On the creating thread.
     func destroy() {
         guard let (resources, commits) = self.confined.machine.abandon() else { return }
-        self.destroy(resources, commits: commits, forced: false)
+        self.release(commits: commits)
+        self.core.destroy(queues: [resources.commitQueue, resources.queue])
     }
 
-    /// Destroys the queues and the handle, failing the commits still waiting for their result.
-    /// `forced`: the close sequence did not finish in time; skip it.
-    private func destroy(_ resources: Resources, commits: [CheckedContinuation<Void, any Error>], forced: Bool) {
+    /// Fails the commits still waiting, ends the streams, then destroys the queues and the
+    /// handle on the call thread once the broker queries admitted before have returned, and
+    /// runs `then` there. `forced`: the close sequence did not finish in time; skip it.
+    private func destroy(
+        _ resources: Resources, commits: [CheckedContinuation<Void, any Error>], forced: Bool, then: @escaping @Sendable () -> Void
+    ) {
+        self.release(commits: commits)
+        self.core.destroyAfterBlockingCalls(queues: [resources.commitQueue, resources.queue], skipConsumerClose: forced, then: then)
+    }
+
+    /// What goes with the handle: the offset store, the commits still waiting, the streams, the handler.
+    private func release(commits: [CheckedContinuation<Void, any Error>]) {
         self.offsetStore.close()
-        self.core.destroy(queues: [resources.commitQueue, resources.queue], skipConsumerClose: forced)
         for commit in commits { commit.resume(throwing: self.stoppedError) }
         self.continuation.finish()
         self.rebalances.finish()
         self.errors.finish()
         // A handler that captures the consumer must not keep it alive once closed.
         self.rebalanceHandler.withLock { $0 = nil }
+    }
+}
+
+/// The callers of ``ConsumerEngine/close()`` waiting for the teardown, handed to the thread that finishes it.
+private struct CloseWaiters: Sendable {
+    let waiters: [CheckedContinuation<Void, Never>]
+
+    init(_ waiters: [CheckedContinuation<Void, Never>]) {
+        self.waiters = waiters
+    }
+
+    func resumeAll() {
+        for waiter in self.waiters { waiter.resume() }
     }
 }

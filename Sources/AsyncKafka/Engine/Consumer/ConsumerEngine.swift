@@ -102,7 +102,9 @@ final class ConsumerEngine: @unchecked Sendable {
             properties["enable.auto.commit"] = "false"
         }
         ConsumerPrefetchDefaults.apply(to: &properties)
-        let core = try ClientCore(.consumer, properties: properties, logger: logger, oauthBearer: configuration.oauthBearerTokenProvider)
+        let core = try ClientCore(
+            .consumer, properties: properties, logger: logger, oauthBearer: configuration.oauthBearerTokenProvider,
+            blockingCalls: true)
         let pointer = core.handle.pointer
         rd_kafka_poll_set_consumer(pointer)
         let queue = rd_kafka_queue_get_consumer(pointer)!
@@ -226,6 +228,19 @@ final class ConsumerEngine: @unchecked Sendable {
             guard let resources = self.confined.machine.runningResources else { throw self.stoppedError }
             return try body(self, resources)
         }
+    }
+
+    /// Runs `body` with the handle on the core's call thread, for a librdkafka call that waits
+    /// for a broker's answer (committed offsets, watermarks, offsets for times): the client
+    /// thread goes on handing out messages and handling rebalances meanwhile. Throws
+    /// ``stoppedError`` once the consumer is closing.
+    func runBlockingCall<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws(KafkaError) -> T) async throws(KafkaError) -> T {
+        try await self.core.runBlockingCall(
+            admit: { () throws(KafkaError) in
+                guard self.confined.machine.runningResources != nil else { throw self.stoppedError }
+            },
+            body
+        )
     }
 
     /// Submits a job without waiting for it.

@@ -15,6 +15,9 @@ import Logging
 final class ClientCore: Sendable {
     let handle: KafkaHandle
     let thread: ClientThread
+    /// Where calls that wait for a broker's answer run (see ``runBlockingCall(admit:_:)``),
+    /// and where the handle is destroyed, after them; `nil` for a client without such calls.
+    let callThread: ClientThread?
     let bridge: CallbackBridge
 
     var logger: Logger { self.bridge.logger }
@@ -22,11 +25,15 @@ final class ClientCore: Sendable {
     /// Creates the handle from `properties` (see ``RdKafkaConfiguration``), with the callbacks
     /// of `kind`. librdkafka's log level follows `logger`'s unless `log_level` is set; what the
     /// client logs goes through `logger` with the properties' secrets redacted.
+    ///
+    /// `blockingCalls` gives the client a second thread for calls that wait for a broker
+    /// (``runBlockingCall(admit:_:)``).
     init(
         _ kind: ClientCallbacks.Kind,
         properties: [String: String],
         logger: Logger,
-        oauthBearer: KafkaOAuthBearerTokenProvider?
+        oauthBearer: KafkaOAuthBearerTokenProvider?,
+        blockingCalls: Bool = false
     ) throws(KafkaError) {
         var properties = properties
         // Log lines are queued and served on the client thread, like every other event.
@@ -40,12 +47,19 @@ final class ClientCore: Sendable {
         // Log lines go to the main queue (forwarded into the consumer queue for a consumer).
         _ = rd_kafka_set_log_queue(self.handle.pointer, nil)
         self.thread = ClientThread(name: "ak:\(kind)")
+        self.callThread = blockingCalls ? ClientThread(name: "ak:\(kind)-call") : nil
     }
 
-    /// Attaches the engine and starts the thread, which runs `serve` after every wake-up.
+    /// Attaches the engine and starts the threads; the client thread runs `serve` after every wake-up.
     func start(_ receiver: any ClientEventReceiver, serve: @escaping () -> ClientThread.Sleep) throws(KafkaError) {
         self.bridge.attach(receiver)
-        try self.thread.start(serve: serve)
+        try self.callThread?.start { .untilWoken }
+        do {
+            try self.thread.start(serve: serve)
+        } catch {
+            self.callThread?.stop()
+            throw error
+        }
     }
 
     /// Makes `queue` wake the thread when it goes from empty to non-empty.
@@ -62,6 +76,56 @@ final class ClientCore: Sendable {
             }
         }
         return try result.get()
+    }
+
+    /// Runs `body` with the handle on the call thread and returns its result: for a librdkafka
+    /// call that waits for a broker's answer (`rd_kafka_committed`, `rd_kafka_metadata`, …),
+    /// which on the client thread would hold up everything the thread serves meanwhile
+    /// (messages, rebalances, log lines). `admit` runs first on the client thread and throws
+    /// when the client no longer takes calls; a call admitted runs before the handle is
+    /// destroyed (``destroyAfterBlockingCalls(queues:skipConsumerClose:then:)``).
+    func runBlockingCall<T: Sendable>(
+        admit: @escaping @Sendable () throws(KafkaError) -> Void,
+        _ body: @escaping @Sendable (OpaquePointer) throws(KafkaError) -> T
+    ) async throws(KafkaError) -> T {
+        guard let callThread = self.callThread else { preconditionFailure("this client has no call thread") }
+        let handle = self.handle
+        let result: Result<T, KafkaError> = await withCheckedContinuation { continuation in
+            self.thread.submit {
+                do throws(KafkaError) {
+                    try admit()
+                } catch {
+                    return continuation.resume(returning: .failure(error))
+                }
+                // Runs before the job that destroys the handle, which is submitted later.
+                callThread.submit {
+                    continuation.resume(returning: Result { () throws(KafkaError) in try body(handle.pointer) })
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    /// ``destroy(queues:skipConsumerClose:)`` on the call thread, once the blocking calls
+    /// admitted before have returned; then runs `then` there and stops the call thread. Without
+    /// a call thread, destroys at once, on the caller's thread. Call from the client thread,
+    /// after the engine stopped admitting calls.
+    func destroyAfterBlockingCalls(queues: [OpaquePointer], skipConsumerClose: Bool = false, then: @escaping @Sendable () -> Void) {
+        let queues = queues.map(QueuePointer.init)
+        guard let callThread = self.callThread else {
+            self.destroy(queues: queues.map(\.pointer), skipConsumerClose: skipConsumerClose)
+            return then()
+        }
+        callThread.submit {
+            self.destroy(queues: queues.map(\.pointer), skipConsumerClose: skipConsumerClose)
+            then()
+            callThread.stop()
+        }
+    }
+
+    /// A librdkafka queue handed to the call thread for destruction.
+    private struct QueuePointer: @unchecked Sendable {
+        let pointer: OpaquePointer
     }
 
     /// Destroys `queues` (they wake nobody from now on) and then the handle, which blocks
