@@ -178,8 +178,4 @@ final class AdminEngine: @unchecked Sendable {
     }
 }
 
-extension AdminEngine: ClientEventReceiver {
-    func clientError(_ err: rd_kafka_resp_err_t, reason: String) {
-        self.core.bridge.errorLog.log(.rdKafka(err, context: reason))
-    }
-}
+extension AdminEngine: ClientEventReceiver {}

@@ -5,10 +5,13 @@ import Logging
 ///
 /// Every method runs on the client's thread, from inside the librdkafka call that serves
 /// the queue the callback was queued on. Only the consumer receives rebalances and commit
-/// results; the defaults ignore them.
+/// results, and reports errors beyond the log; the defaults log errors and ignore the rest.
 protocol ClientEventReceiver: AnyObject {
+    /// The core the engine is built on.
+    var core: ClientCore { get }
     /// librdkafka reported a client-level error (its error callback); the bridge has observed
-    /// it for ApiVersion negotiation, and the receiver logs or reports it.
+    /// it for ApiVersion negotiation, and the receiver logs or reports it. librdkafka retries
+    /// what it reports; by default it is logged, repeats thinned out (``ClientErrorLog``).
     func clientError(_ err: rd_kafka_resp_err_t, reason: String)
     /// librdkafka asks the consumer to assign or revoke `partitions` (its rebalance callback).
     func rebalance(_ rk: OpaquePointer, _ err: rd_kafka_resp_err_t, _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?)
@@ -18,6 +21,10 @@ protocol ClientEventReceiver: AnyObject {
 }
 
 extension ClientEventReceiver {
+    func clientError(_ err: rd_kafka_resp_err_t, reason: String) {
+        self.core.bridge.errorLog.log(.rdKafka(err, context: reason))
+    }
+
     func rebalance(_ rk: OpaquePointer, _ err: rd_kafka_resp_err_t, _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) {}
     func commitCompleted(
         _ commitOpaque: UnsafeMutableRawPointer?, error: rd_kafka_resp_err_t, offsets: UnsafePointer<rd_kafka_topic_partition_list_t>?

@@ -156,10 +156,6 @@ final class ProducerEngine: @unchecked Sendable {
     }
 }
 
-extension ProducerEngine: ClientEventReceiver {
-    /// librdkafka retries what an error event reports; the producer logs it (callers of
-    /// `send` learn of failures from their delivery reports).
-    func clientError(_ err: rd_kafka_resp_err_t, reason: String) {
-        self.core.bridge.errorLog.log(.rdKafka(err, context: reason))
-    }
-}
+/// Error events are logged (the default); callers of `send` learn of failures from their
+/// delivery reports.
+extension ProducerEngine: ClientEventReceiver {}
